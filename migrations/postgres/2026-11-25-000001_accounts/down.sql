@@ -1,0 +1,3 @@
+DROP TABLE password_resets;
+DROP TABLE users;
+DROP TABLE units;

@@ -1,0 +1,19 @@
+//! Học Vụ Số (`hocvuso`): a self-paced learning management system for Vietnam's
+//! "Bình dân học vụ số" movement.
+//!
+//! Layers: `web` (actix-web handlers, Tera pages) calls domain modules (`accounts`, `mail`…),
+//! which use `db` (diesel over SQLite or PostgreSQL). `content` parses courses and knows
+//! nothing of HTTP or storage.
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod forms;
+pub mod groups;
+pub mod keys;
+pub mod mail;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,52 @@
+//! HTTP: the shared state, middleware and the one route table. Handlers are thin: they parse
+//! the request, call domain code inside `web::block`, and render a template.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod csrf;
+pub mod home;
+pub mod limits;
+pub mod render;
+pub mod reset;
+pub mod session;
+
+use actix_web::web;
+
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::keys::Keys;
+use crate::mail::Mailer;
+
+/// Everything handlers share. Nothing here is per-user: sessions live in signed cookies.
+pub struct AppState {
+    pub pool: Pool,
+    pub keys: Keys,
+    pub csrf_secret: [u8; 32],
+    pub settings: Settings,
+    pub mailer: Mailer,
+    pub limits: limits::LoginLimits,
+}
+
+/// Every route, in one place.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::home)
+        .service(home::healthz)
+        .route("/static/{path:.*}", web::get().to(render::static_file))
+        .service(accounts::register_form)
+        .service(accounts::register)
+        .service(accounts::login_form)
+        .service(accounts::login)
+        .service(accounts::logout)
+        .service(accounts::account)
+        .service(accounts::password_form)
+        .service(accounts::change_password)
+        .service(reset::forgot_form)
+        .service(reset::forgot)
+        .service(reset::reset_form)
+        .service(reset::reset_password)
+        .service(admin::index)
+        .service(admin::users)
+        .service(admin::set_role)
+        .service(admin::set_active);
+}
