@@ -9,7 +9,12 @@ use crate::config::Settings;
 use crate::startup::{Application, ensure_first_admin};
 
 #[derive(Parser, Debug)]
-#[command(name = "hocvuso", version, about = "Học Vụ Số: self-paced digital-skills learning for everyone", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "hocvuso",
+    version,
+    about = "Học Vụ Số: self-paced digital-skills learning for everyone",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -28,6 +33,9 @@ enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Check courses and convert question banks.
+    #[command(subcommand)]
+    Courses(crate::cli_courses::CoursesCommand),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -71,18 +79,21 @@ enum KeyCommand {
     Generate,
 }
 
-/// Parses the command line and runs the command.
-pub fn run() -> anyhow::Result<()> {
+/// Parses the command line and runs the command; `Ok(false)` asks for exit code 1.
+pub fn run() -> anyhow::Result<bool> {
     let cli = Cli::parse();
     crate::telemetry::init();
     match cli.command {
-        None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
-        Some(Command::Admin(AdminCommand::Create { name, login, data })) => admin_create(&name, &login, data),
+        None => serve(cli.serve).map(|()| true),
+        Some(Command::Serve(args)) => serve(args).map(|()| true),
+        Some(Command::Admin(AdminCommand::Create { name, login, data })) => {
+            admin_create(&name, &login, data).map(|()| true)
+        }
         Some(Command::Key(KeyCommand::Generate)) => {
             println!("{}", crate::keys::Keys::generate_seed_b64());
-            Ok(())
+            Ok(true)
         }
+        Some(Command::Courses(command)) => crate::cli_courses::run(command),
     }
 }
 
@@ -94,7 +105,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(otp) = ensure_first_admin(app.pool(), &admin_login)? {
             print_first_admin(&admin_login, &otp);
         }
-        println!("Học Vụ Số is running at http://{}:{}/", settings.host, app.port());
+        println!(
+            "Học Vụ Số is running at http://{}:{}/",
+            settings.host,
+            app.port()
+        );
         app.run_until_stopped().await?;
         tracing::info!("stopped");
         Ok(())

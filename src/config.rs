@@ -29,6 +29,9 @@ pub struct Settings {
     /// Life of a login session token, in minutes (`HOCVUSO_SESSION_MINUTES`, default 30). An
     /// active session is renewed when half of it has passed.
     pub session_minutes: i64,
+    /// Login attempts one client address may make in a burst (`HOCVUSO_LOGIN_BURST`, default
+    /// 60: a school lab shares one address); then one a second.
+    pub login_burst: u32,
     /// Send cookies with `Secure` (`HOCVUSO_SECURE_COOKIES=true` behind HTTPS).
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` for the client address (`HOCVUSO_TRUST_PROXY=true` behind a
@@ -56,7 +59,10 @@ fn env_opt(name: &str) -> Option<String> {
 }
 
 fn env_bool(name: &str) -> bool {
-    matches!(env_or(name, "false").to_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    matches!(
+        env_or(name, "false").to_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
@@ -82,6 +88,7 @@ impl Settings {
             smtp_url: env_opt("HOCVUSO_SMTP_URL"),
             mail_from: env_or("HOCVUSO_MAIL_FROM", "Học Vụ Số <no-reply@hocvuso.local>"),
             session_minutes: env_parse("HOCVUSO_SESSION_MINUTES", 30)?,
+            login_burst: env_parse("HOCVUSO_LOGIN_BURST", 60)?,
             secure_cookies: env_bool("HOCVUSO_SECURE_COOKIES"),
             trust_proxy: env_bool("HOCVUSO_TRUST_PROXY"),
             db_pool_size: env_parse("HOCVUSO_DB_POOL", 8)?,

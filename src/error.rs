@@ -107,7 +107,12 @@ impl AppError {
                 home,
             ),
         };
-        ErrorPage { title, message, action_href, action_label }
+        ErrorPage {
+            title,
+            message,
+            action_href,
+            action_label,
+        }
     }
 }
 

@@ -1,40 +1,41 @@
-//! The plan's target groups (nhóm đối tượng), shared by accounts, courses and reports.
+//! The plan's target groups (nhóm đối tượng): who a learner is, and who a course or a
+//! `::: only` passage is written for. Shared by accounts, courses and reports.
 
-use serde::Serialize;
+use std::fmt;
 
-/// Who a learner is, and who a course or passage is written for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// Who a course or a `::: only` passage is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Group {
-    /// Cán bộ, công chức, viên chức.
     Officials,
-    /// Học sinh.
     Students,
-    /// Người lao động trong doanh nghiệp, hợp tác xã.
     Workers,
-    /// Người dân trưởng thành, người cao tuổi.
     Elderly,
 }
 
+/// An unknown group name; `Display` is the message shown to teachers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown group \"{0}\"; use one of officials, students, workers, elderly")]
+pub struct UnknownGroup(pub String);
+
 impl Group {
+    /// Every group, in catalog order.
     pub const ALL: [Group; 4] = [
-        Group::Elderly,
+        Group::Officials,
         Group::Students,
         Group::Workers,
-        Group::Officials,
+        Group::Elderly,
     ];
 
-    /// Parses the code used in files and forms (`officials`, `students`, `workers`, `elderly`).
-    pub fn parse(s: &str) -> Option<Group> {
-        match s.trim() {
-            "officials" => Some(Group::Officials),
-            "students" => Some(Group::Students),
-            "workers" => Some(Group::Workers),
-            "elderly" => Some(Group::Elderly),
-            _ => None,
-        }
+    /// Parses the name used in course files (`officials`, `students`, `workers`, `elderly`).
+    pub fn parse(s: &str) -> Result<Self, UnknownGroup> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| UnknownGroup(s.to_string()))
     }
 
+    /// The name used in course files, URLs and `data-groups`.
     pub fn as_str(self) -> &'static str {
         match self {
             Group::Officials => "officials",
@@ -44,7 +45,7 @@ impl Group {
         }
     }
 
-    /// The group's name as people say it.
+    /// The Vietnamese name shown to people.
     pub fn label_vi(self) -> &'static str {
         match self {
             Group::Officials => "Cán bộ, công chức, viên chức",
@@ -55,15 +56,41 @@ impl Group {
     }
 }
 
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Group;
+    use super::*;
 
     #[test]
-    fn every_group_round_trips_through_its_code() {
+    fn every_group_parses_back_from_its_name() {
         for g in Group::ALL {
-            assert_eq!(Group::parse(g.as_str()), Some(g));
+            assert_eq!(Group::parse(g.as_str()), Ok(g));
         }
-        assert_eq!(Group::parse("elders"), None);
+    }
+
+    #[test]
+    fn unknown_groups_are_refused_with_the_list_of_names() {
+        let err = Group::parse("elders").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("unknown group \"elders\"; use one of officials, students, workers, elderly")
+        );
+        assert!(Group::parse("Elderly").is_err());
+    }
+
+    #[test]
+    fn groups_have_vietnamese_labels() {
+        assert_eq!(Group::Officials.label_vi(), "Cán bộ, công chức, viên chức");
+        assert_eq!(Group::Students.label_vi(), "Học sinh");
+        assert_eq!(
+            Group::Workers.label_vi(),
+            "Người lao động (doanh nghiệp, hợp tác xã)"
+        );
+        assert_eq!(Group::Elderly.label_vi(), "Người dân, người cao tuổi");
     }
 }

@@ -26,7 +26,9 @@ pub struct Keys {
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("Keys")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -86,7 +88,8 @@ fn load_or_create(path: &Path) -> anyhow::Result<[u8; 32]> {
         return decode_seed(&text).with_context(|| format!("{} is damaged", path.display()));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("Failed to create {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("Failed to create {}", dir.display()))?;
     }
     let b64 = Keys::generate_seed_b64();
     let mut options = std::fs::OpenOptions::new();

@@ -7,7 +7,9 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod cli_courses;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod error;
 pub mod forms;

@@ -50,7 +50,7 @@ impl Application {
             pool: pool.clone(),
             csrf_secret: keys.derive("csrf"),
             keys,
-            limits: LoginLimits::new(settings.trust_proxy),
+            limits: LoginLimits::new(settings.trust_proxy, settings.login_burst),
             mailer,
             settings,
         });
@@ -59,8 +59,11 @@ impl Application {
                 .add((header::CONTENT_SECURITY_POLICY, CSP))
                 .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .add((header::X_FRAME_OPTIONS, "DENY"))
-                .add((header::REFERRER_POLICY, "no-referrer"))
-                .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"));
+                .add((header::REFERRER_POLICY, "same-origin"))
+                .add((
+                    "Permissions-Policy",
+                    "camera=(), microphone=(), geolocation=()",
+                ));
             if secure {
                 headers = headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
             }
@@ -72,14 +75,20 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())
                 .configure(routes)
-                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+                }))
         })
         .listen(listener)?
         .shutdown_timeout(20);
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Application { port, pool, server: server.run() })
+        Ok(Application {
+            port,
+            pool,
+            server: server.run(),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -108,8 +117,8 @@ pub fn ensure_first_admin(pool: &Pool, login: &str) -> anyhow::Result<Option<Str
     if User::count_admins(&mut conn)? > 0 {
         return Ok(None);
     }
-    let contact = Contact::parse(login)
-        .map_err(|e| anyhow::anyhow!("HOCVUSO_ADMIN_LOGIN={login}: {e}"))?;
+    let contact =
+        Contact::parse(login).map_err(|e| anyhow::anyhow!("HOCVUSO_ADMIN_LOGIN={login}: {e}"))?;
     match accounts::create_admin(&mut conn, "Quản trị viên", &contact) {
         Ok(otp) => Ok(Some(otp)),
         // Another server created it at the same moment, or the login belongs to a learner.

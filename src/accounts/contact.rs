@@ -39,7 +39,10 @@ mod tests {
             Contact::parse(" Lan.Nguyen@Gmail.com ").unwrap(),
             Contact::Email("lan.nguyen@gmail.com".into())
         );
-        assert!(matches!(Contact::parse("0912 345 678"), Ok(Contact::Phone(_))));
+        assert!(matches!(
+            Contact::parse("0912 345 678"),
+            Ok(Contact::Phone(_))
+        ));
         assert!(Contact::parse("lan@").is_err());
         assert!(Contact::parse("").is_err());
     }

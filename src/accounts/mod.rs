@@ -50,7 +50,11 @@ pub fn register(
 
 /// The account for a login and password, or `None`. Inactive accounts never log in. Takes
 /// as long for an unknown login as for a known one.
-pub fn authenticate(conn: &mut DbConn, contact: &Contact, password: &str) -> anyhow::Result<Option<User>> {
+pub fn authenticate(
+    conn: &mut DbConn,
+    contact: &Contact,
+    password: &str,
+) -> anyhow::Result<Option<User>> {
     let user = User::find_by_contact(conn, contact)?;
     let hash = user
         .as_ref()
@@ -62,11 +66,14 @@ pub fn authenticate(conn: &mut DbConn, contact: &Contact, password: &str) -> any
 
 /// Creates an administrator with a one-time password (to be changed at first login) and
 /// returns the password. Used by `hocvuso admin create` and on first start.
-pub fn create_admin(conn: &mut DbConn, name: &str, contact: &Contact) -> Result<String, CreateError> {
+pub fn create_admin(
+    conn: &mut DbConn,
+    name: &str,
+    contact: &Contact,
+) -> Result<String, CreateError> {
     let otp = password::one_time_password();
-    let hash = password::hash(&otp).map_err(|e| {
-        CreateError::Db(diesel::result::Error::QueryBuilderError(e.into()))
-    })?;
+    let hash = password::hash(&otp)
+        .map_err(|e| CreateError::Db(diesel::result::Error::QueryBuilderError(e.into())))?;
     let (phone, email) = match contact {
         Contact::Phone(p) => (Some(p.as_e164().to_owned()), None),
         Contact::Email(e) => (None, Some(e.clone())),

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use super::contact::Contact;
 use super::role::Role;
-use crate::db::{DbConn, now};
 use crate::db::schema::{units, users};
+use crate::db::{DbConn, now};
 use crate::groups::Group;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -72,7 +72,7 @@ impl User {
     }
 
     pub fn group(&self) -> Option<Group> {
-        Group::parse(&self.target_group)
+        Group::parse(&self.target_group).ok()
     }
 
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {

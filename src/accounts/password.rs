@@ -9,9 +9,27 @@ pub const MAX_CHARS: usize = 1024;
 
 /// Passwords people in Vietnam often choose that the general list may miss.
 const COMMON_VI: &[&str] = &[
-    "matkhau", "matkhau123", "anhyeuem", "emyeuanh", "yeuem", "iloveyou", "vietnam",
-    "vietnam123", "hocvuso", "binhdanhocvuso", "duongkinh", "haiphong", "hanoi", "saigon",
-    "123456789", "12345678", "87654321", "11111111", "88888888", "66666666", "password",
+    "matkhau",
+    "matkhau123",
+    "anhyeuem",
+    "emyeuanh",
+    "yeuem",
+    "iloveyou",
+    "vietnam",
+    "vietnam123",
+    "hocvuso",
+    "binhdanhocvuso",
+    "duongkinh",
+    "haiphong",
+    "hanoi",
+    "saigon",
+    "123456789",
+    "12345678",
+    "87654321",
+    "11111111",
+    "88888888",
+    "66666666",
+    "password",
 ];
 
 /// argon2id with OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1).
@@ -38,9 +56,11 @@ pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), String> {
     let too_common = COMMON_VI.contains(&folded.as_str())
         || zxcvbn::zxcvbn(password, personal).score() < zxcvbn::Score::Two;
     if too_common {
-        return Err("Mật khẩu này quá phổ biến hoặc dễ đoán, kẻ gian thử ra ngay. Hãy dùng một \
+        return Err(
+            "Mật khẩu này quá phổ biến hoặc dễ đoán, kẻ gian thử ra ngay. Hãy dùng một \
                     câu ngắn chỉ bạn biết, ví dụ: \"sáng nào tôi cũng tưới rau\"."
-            .into());
+                .into(),
+        );
     }
     Ok(())
 }
@@ -57,7 +77,9 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 /// True when the password matches the stored hash. A damaged hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -101,7 +123,14 @@ mod tests {
     #[test]
     fn short_and_common_passwords_are_refused_kindly() {
         assert!(check_policy("abc", &[]).unwrap_err().contains("ít nhất 8"));
-        for common in ["12345678", "password", "matkhau123", "iloveyou", "Anh Yeu Em", "qwertyuiop"] {
+        for common in [
+            "12345678",
+            "password",
+            "matkhau123",
+            "iloveyou",
+            "Anh Yeu Em",
+            "qwertyuiop",
+        ] {
             assert!(check_policy(common, &[]).is_err(), "{common}");
         }
     }

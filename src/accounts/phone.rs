@@ -90,18 +90,31 @@ mod tests {
 
     #[test]
     fn landlines_have_ten_digits_after_the_country_code() {
-        assert_eq!(Phone::parse("0225 3880 123").unwrap().as_e164(), "+842253880123");
+        assert_eq!(
+            Phone::parse("0225 3880 123").unwrap().as_e164(),
+            "+842253880123"
+        );
     }
 
     #[test]
     fn wrong_numbers_are_refused_with_a_reason() {
-        for input in ["", "12345", "091234567", "09123456789", "0112345678", "09a2345678"] {
+        for input in [
+            "",
+            "12345",
+            "091234567",
+            "09123456789",
+            "0112345678",
+            "09a2345678",
+        ] {
             assert!(Phone::parse(input).is_err(), "{input}");
         }
     }
 
     #[test]
     fn numbers_are_shown_in_the_local_form() {
-        assert_eq!(Phone::parse("+84912345678").unwrap().to_string(), "0912 345 678");
+        assert_eq!(
+            Phone::parse("+84912345678").unwrap().to_string(),
+            "0912 345 678"
+        );
     }
 }

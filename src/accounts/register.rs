@@ -57,7 +57,10 @@ pub fn clean_name(input: &str) -> Result<String, &'static str> {
     if len > 100 {
         return Err("Họ và tên dài quá 100 ký tự.");
     }
-    if name.chars().any(|c| c.is_control() || "<>{}[]\\/@#$%^*=|~".contains(c)) {
+    if name
+        .chars()
+        .any(|c| c.is_control() || "<>{}[]\\/@#$%^*=|~".contains(c))
+    {
         return Err("Họ và tên chỉ gồm chữ cái và dấu cách.");
     }
     Ok(name)
@@ -77,8 +80,10 @@ impl Registration {
         let mut errors = FieldErrors::new();
         let full_name = clean_name(&self.full_name).map_err(|e| errors.add("full_name", e));
         let contact = Contact::parse(&self.contact).map_err(|e| errors.add("contact", e));
-        let birth_year = parse_birth_year(&self.birth_year).map_err(|e| errors.add("birth_year", e));
+        let birth_year =
+            parse_birth_year(&self.birth_year).map_err(|e| errors.add("birth_year", e));
         let group = Group::parse(&self.target_group)
+            .ok()
             .ok_or_else(|| errors.add("target_group", "Hãy chọn một nhóm phù hợp với bạn."));
         let unit_id = match self.unit_id.trim() {
             "" => Ok(None),
@@ -91,7 +96,10 @@ impl Registration {
         if let Err(msg) = password::check_policy(&self.password, &personal) {
             errors.add("password", msg);
         } else if self.password != self.password_confirm {
-            errors.add("password_confirm", "Hai mật khẩu chưa giống nhau. Hãy nhập lại.");
+            errors.add(
+                "password_confirm",
+                "Hai mật khẩu chưa giống nhau. Hãy nhập lại.",
+            );
         }
         if self.consent.is_none() {
             errors.add(
@@ -155,7 +163,15 @@ mod tests {
             consent: None,
         };
         let errors = bad.validate().unwrap_err();
-        for field in ["full_name", "contact", "password", "birth_year", "target_group", "unit_id", "consent"] {
+        for field in [
+            "full_name",
+            "contact",
+            "password",
+            "birth_year",
+            "target_group",
+            "unit_id",
+            "consent",
+        ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

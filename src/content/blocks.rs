@@ -2,9 +2,9 @@
 //! with the groups it is shown to (`None` = everyone). Unknown groups, unclosed, nested or
 //! stray block lines become problems at their line and column.
 
-use super::group::Group;
 use super::problem::{Problem, SourceFile};
 use super::snippet::{Fences, Snippet, lines_with_offsets, words};
+use crate::groups::Group;
 
 /// A piece of the body to render, and who sees it.
 #[derive(Debug)]
@@ -29,7 +29,9 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         Some((_, "only")) => {
             parts.remove(0);
             let shift = indent + 3;
-            Some(Marker::Only(parts.into_iter().map(|(o, w)| (o + shift, w)).collect()))
+            Some(Marker::Only(
+                parts.into_iter().map(|(o, w)| (o + shift, w)).collect(),
+            ))
         }
         Some(_) => Some(Marker::Other),
     }
@@ -66,7 +68,10 @@ impl Splitter<'_> {
             return;
         }
         if names.is_empty() {
-            out.push(self.file.problem(at, "::: only needs at least one group, like ::: only elderly"));
+            out.push(self.file.problem(
+                at,
+                "::: only needs at least one group, like ::: only elderly",
+            ));
         }
         let mut groups = Vec::new();
         for (offset, name) in names {
@@ -96,9 +101,19 @@ impl Splitter<'_> {
 }
 
 /// Splits the body (which starts at `body_offset` in `file`) into segments.
-pub(crate) fn split(file: &SourceFile, body_offset: usize, out: &mut Vec<Problem>) -> Vec<RawSegment> {
+pub(crate) fn split(
+    file: &SourceFile,
+    body_offset: usize,
+    out: &mut Vec<Problem>,
+) -> Vec<RawSegment> {
     let body = &file.text[body_offset..];
-    let mut s = Splitter { file, segments: Vec::new(), start: body_offset, open: None, nested: 0 };
+    let mut s = Splitter {
+        file,
+        segments: Vec::new(),
+        start: body_offset,
+        open: None,
+        nested: 0,
+    };
     let mut fences = Fences::default();
     for (at, line) in lines_with_offsets(body, body_offset) {
         if fences.is_code(line) {
@@ -109,14 +124,20 @@ pub(crate) fn split(file: &SourceFile, body_offset: usize, out: &mut Vec<Problem
             None => {}
             Some(Marker::Close) => s.close(at, next, out),
             Some(Marker::Only(names)) => s.open(at, &names, next, out),
-            Some(Marker::Other) => out.push(file.problem(at, format!(
-                "unknown block \"{}\"; the only kind of block is ::: only GROUP…",
-                line.trim()
-            ))),
+            Some(Marker::Other) => out.push(file.problem(
+                at,
+                format!(
+                    "unknown block \"{}\"; the only kind of block is ::: only GROUP…",
+                    line.trim()
+                ),
+            )),
         }
     }
     if let Some((opened_at, _)) = &s.open {
-        out.push(file.problem(*opened_at, "this block is never closed; end it with a line containing only :::"));
+        out.push(file.problem(
+            *opened_at,
+            "this block is never closed; end it with a line containing only :::",
+        ));
     }
     s.flush(file.text.len(), file.text.len());
     s.segments

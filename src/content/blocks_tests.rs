@@ -3,7 +3,9 @@
 use super::*;
 use std::path::Path;
 
-fn split_text(text: &str) -> (Vec<(String, Option<Vec<Group>>)>, Vec<String>) {
+type Split = Vec<(String, Option<Vec<Group>>)>;
+
+fn split_text(text: &str) -> (Split, Vec<String>) {
     let file = SourceFile::from_text(Path::new("01-a.md"), text);
     let mut problems = Vec::new();
     let segments = split(&file, 0, &mut problems)
@@ -15,15 +17,19 @@ fn split_text(text: &str) -> (Vec<(String, Option<Vec<Group>>)>, Vec<String>) {
 
 #[test]
 fn passages_are_split_by_audience() {
-    let (segments, problems) =
-        split_text("Chung.\n\n::: only elderly\nBác.\n:::\n\n::: only students workers\nEm.\n:::\nCuối.\n");
+    let (segments, problems) = split_text(
+        "Chung.\n\n::: only elderly\nBác.\n:::\n\n::: only students workers\nEm.\n:::\nCuối.\n",
+    );
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(
         segments,
         vec![
             ("Chung.".to_string(), None),
             ("Bác.".to_string(), Some(vec![Group::Elderly])),
-            ("Em.".to_string(), Some(vec![Group::Students, Group::Workers])),
+            (
+                "Em.".to_string(),
+                Some(vec![Group::Students, Group::Workers])
+            ),
             ("Cuối.".to_string(), None),
         ]
     );
@@ -50,7 +56,9 @@ fn unknown_groups_point_at_the_group_name() {
     let (_, problems) = split_text("::: only elderly elders\nx\n:::\n");
     assert_eq!(
         problems,
-        vec!["01-a.md:1:18: unknown group \"elders\"; use one of officials, students, workers, elderly"]
+        vec![
+            "01-a.md:1:18: unknown group \"elders\"; use one of officials, students, workers, elderly"
+        ]
     );
 }
 
@@ -73,6 +81,8 @@ fn a_nested_block_is_one_problem() {
     let (_, problems) = split_text("::: only elderly\na\n::: only students\nb\n:::\n:::\n");
     assert_eq!(
         problems,
-        vec!["01-a.md:3:1: blocks do not nest; close the block opened on line 1 with ::: before starting another"]
+        vec![
+            "01-a.md:3:1: blocks do not nest; close the block opened on line 1 with ::: before starting another"
+        ]
     );
 }

@@ -7,14 +7,14 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
-use super::front_matter::Spans;
 use super::frameworks;
-use super::group::Group;
+use super::front_matter::Spans;
 use super::lesson::Lesson;
 use super::problem::Problem;
 use super::question::Question;
 use super::rendered::Rendered;
 use super::settings::{CourseFront, TestFront};
+use crate::groups::Group;
 
 /// A course that passed every check, rendered and ready to serve.
 #[derive(Debug, Clone)]
@@ -92,7 +92,10 @@ fn groups(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> Vec<Group>
         return Vec::new();
     };
     if list.get_ref().is_empty() {
-        out.push(at.problem(list.span(), "groups is empty; name at least one of officials, students, workers, elderly"));
+        out.push(at.problem(
+            list.span(),
+            "groups is empty; name at least one of officials, students, workers, elderly",
+        ));
     }
     let mut groups = Vec::new();
     for name in list.get_ref() {
@@ -107,15 +110,23 @@ fn groups(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> Vec<Group>
 
 fn competences(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> Vec<String> {
     let Some(list) = &front.competences else {
-        out.push(at.missing("missing setting \"competences\"; add a line like competences = [\"tt02-4.2\"]"));
+        out.push(at.missing(
+            "missing setting \"competences\"; add a line like competences = [\"tt02-4.2\"]",
+        ));
         return Vec::new();
     };
     if list.get_ref().is_empty() {
-        out.push(at.problem(list.span(), "competences is empty; name at least one code, like \"tt02-4.2\""));
+        out.push(at.problem(
+            list.span(),
+            "competences is empty; name at least one code, like \"tt02-4.2\"",
+        ));
     }
     for code in list.get_ref() {
         if !frameworks::is_competence(code.get_ref()) {
-            out.push(at.problem(code.span(), frameworks::unknown_competence_message(code.get_ref())));
+            out.push(at.problem(
+                code.span(),
+                frameworks::unknown_competence_message(code.get_ref()),
+            ));
         }
     }
     list.get_ref().iter().map(|c| c.get_ref().clone()).collect()
@@ -124,9 +135,13 @@ fn competences(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> Vec<S
 fn level(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> Option<String> {
     let level = front.level.as_ref()?;
     if !frameworks::is_level(level.get_ref()) {
-        out.push(at.problem(level.span(), format!(
-            "unknown level \"{}\"; use tt02-b1, tt02-b2 … tt02-b8", level.get_ref()
-        )));
+        out.push(at.problem(
+            level.span(),
+            format!(
+                "unknown level \"{}\"; use tt02-b1, tt02-b2 … tt02-b8",
+                level.get_ref()
+            ),
+        ));
     }
     Some(level.get_ref().clone())
 }
@@ -162,9 +177,9 @@ pub(crate) fn head(at: &Spans, front: &CourseFront, out: &mut Vec<Problem>) -> O
 
 fn test(at: &Spans, test: Option<&Spanned<TestFront>>, out: &mut Vec<Problem>) -> TestSettings {
     let Some(spanned) = test else {
-        out.push(at.missing(
-            "missing [test] section; add [test] with questions = 10 and pass_mark = 70",
-        ));
+        out.push(
+            at.missing("missing [test] section; add [test] with questions = 10 and pass_mark = 70"),
+        );
         return TestSettings::default();
     };
     let t = spanned.get_ref();
@@ -186,7 +201,10 @@ fn test(at: &Spans, test: Option<&Spanned<TestFront>>, out: &mut Vec<Problem>) -
         )),
         Some(p) if !(1..=100).contains(p.get_ref()) => out.push(at.problem(
             p.span(),
-            format!("pass_mark must be between 1 and 100 (a percent), not {}", p.get_ref()),
+            format!(
+                "pass_mark must be between 1 and 100 (a percent), not {}",
+                p.get_ref()
+            ),
         )),
         Some(_) => {}
     }
@@ -197,7 +215,11 @@ fn test(at: &Spans, test: Option<&Spanned<TestFront>>, out: &mut Vec<Problem>) -
         cooldown_minutes: t.cooldown_minutes,
         time_limit_minutes: t.time_limit_minutes.filter(|m| *m > 0),
         pretest: t.pretest,
-        quotas: t.quotas.iter().map(|(k, v)| (k.get_ref().clone(), *v.get_ref())).collect(),
+        quotas: t
+            .quotas
+            .iter()
+            .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
+            .collect(),
     };
     check_quota_codes(at, t, settings.questions, out);
     settings
@@ -206,35 +228,49 @@ fn test(at: &Spans, test: Option<&Spanned<TestFront>>, out: &mut Vec<Problem>) -
 fn check_quota_codes(at: &Spans, t: &TestFront, questions: u32, out: &mut Vec<Problem>) {
     for code in t.quotas.keys() {
         if !frameworks::is_competence(code.get_ref()) {
-            out.push(at.problem(code.span(), frameworks::unknown_competence_message(code.get_ref())));
+            out.push(at.problem(
+                code.span(),
+                frameworks::unknown_competence_message(code.get_ref()),
+            ));
         }
     }
     let sum: u32 = t.quotas.values().map(|v| *v.get_ref()).sum();
     if let Some(first) = t.quotas.keys().next().filter(|_| sum > questions) {
-        out.push(at.problem(first.span(), format!(
-            "the quotas add up to {sum}, more than the {questions} questions each test draws"
-        )));
+        out.push(at.problem(
+            first.span(),
+            format!(
+                "the quotas add up to {sum}, more than the {questions} questions each test draws"
+            ),
+        ));
     }
 }
 
 /// Checks the test against the question bank: enough questions, and enough per quota.
-pub(crate) fn check_bank(at: &Spans, front: &CourseFront, bank: &[Question], out: &mut Vec<Problem>) {
+pub(crate) fn check_bank(
+    at: &Spans,
+    front: &CourseFront,
+    bank: &[Question],
+    out: &mut Vec<Problem>,
+) {
     let Some(test) = &front.test else { return };
     let test = test.get_ref();
-    if let Some(q) = &test.questions {
-        if (bank.len() as u64) < u64::from(*q.get_ref()) {
-            out.push(at.problem(q.span(), format!(
+    let short = |q: &&Spanned<u32>| (bank.len() as u64) < u64::from(*q.get_ref());
+    if let Some(q) = test.questions.as_ref().filter(short) {
+        out.push(at.problem(
+            q.span(),
+            format!(
                 "the test draws {} questions but questions.md has only {}; add questions or lower this number",
-                q.get_ref(), bank.len()
-            )));
-        }
+                q.get_ref(),
+                bank.len()
+            ),
+        ));
     }
     for (code, wanted) in &test.quotas {
         let code = code.get_ref();
         let tagged = bank.iter().filter(|q| q.tags.contains(code)).count();
         if frameworks::is_competence(code) && (tagged as u64) < u64::from(*wanted.get_ref()) {
             out.push(at.problem(wanted.span(), format!(
-                "the quota asks for {} questions tagged {code} but questions.md has only {tagged}",
+                "the quota for {code} is {} but questions.md has only {tagged} questions tagged {code}",
                 wanted.get_ref()
             )));
         }

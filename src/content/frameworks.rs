@@ -18,13 +18,25 @@ use Kind::{Competence as C, Domain as D, Level as L};
 /// Every known code with its kind and Vietnamese name.
 pub const CODES: &[(&str, Kind, &str)] = &[
     ("tt02-1", D, "Khai thác dữ liệu và thông tin"),
-    ("tt02-1.1", C, "Duyệt, tìm kiếm và lọc dữ liệu, thông tin và nội dung số"),
+    (
+        "tt02-1.1",
+        C,
+        "Duyệt, tìm kiếm và lọc dữ liệu, thông tin và nội dung số",
+    ),
     ("tt02-1.2", C, "Đánh giá dữ liệu, thông tin và nội dung số"),
     ("tt02-1.3", C, "Quản lý dữ liệu, thông tin và nội dung số"),
     ("tt02-2", D, "Giao tiếp và hợp tác trong môi trường số"),
     ("tt02-2.1", C, "Tương tác thông qua công nghệ số"),
-    ("tt02-2.2", C, "Chia sẻ thông tin và nội dung thông qua công nghệ số"),
-    ("tt02-2.3", C, "Sử dụng công nghệ số để thực hiện trách nhiệm công dân"),
+    (
+        "tt02-2.2",
+        C,
+        "Chia sẻ thông tin và nội dung thông qua công nghệ số",
+    ),
+    (
+        "tt02-2.3",
+        C,
+        "Sử dụng công nghệ số để thực hiện trách nhiệm công dân",
+    ),
     ("tt02-2.4", C, "Hợp tác thông qua công nghệ số"),
     ("tt02-2.5", C, "Quy tắc ứng xử trên mạng"),
     ("tt02-2.6", C, "Quản lý danh tính số"),
@@ -42,7 +54,11 @@ pub const CODES: &[(&str, Kind, &str)] = &[
     ("tt02-5.1", C, "Giải quyết các vấn đề kỹ thuật"),
     ("tt02-5.2", C, "Xác định nhu cầu và giải pháp công nghệ"),
     ("tt02-5.3", C, "Sử dụng sáng tạo công nghệ số"),
-    ("tt02-5.4", C, "Xác định các vấn đề cần cải thiện về năng lực số"),
+    (
+        "tt02-5.4",
+        C,
+        "Xác định các vấn đề cần cải thiện về năng lực số",
+    ),
     ("tt02-6", D, "Ứng dụng trí tuệ nhân tạo"),
     ("tt02-6.1", C, "Hiểu biết về trí tuệ nhân tạo"),
     ("tt02-6.2", C, "Sử dụng trí tuệ nhân tạo"),
@@ -57,7 +73,11 @@ pub const CODES: &[(&str, Kind, &str)] = &[
     ("tt02-b8", L, "Bậc 8 (Chuyên sâu)"),
     ("bttt3139-0.1", C, "Sử dụng thiết bị"),
     ("bttt3139-0.2", C, "Sử dụng phần mềm trên thiết bị"),
-    ("bttt3139-1.1", C, "Tìm kiếm, chọn lọc thông tin trên Internet"),
+    (
+        "bttt3139-1.1",
+        C,
+        "Tìm kiếm, chọn lọc thông tin trên Internet",
+    ),
     (
         "bttt3139-1.2",
         C,
@@ -144,7 +164,10 @@ mod tests {
 
     #[test]
     fn codes_have_vietnamese_names() {
-        assert_eq!(name_vi("tt02-4.2"), Some("Bảo vệ dữ liệu cá nhân và quyền riêng tư"));
+        assert_eq!(
+            name_vi("tt02-4.2"),
+            Some("Bảo vệ dữ liệu cá nhân và quyền riêng tư")
+        );
         assert_eq!(name_vi("tt02-6"), Some("Ứng dụng trí tuệ nhân tạo"));
         assert_eq!(name_vi("bttt3139-0.1"), Some("Sử dụng thiết bị"));
         assert_eq!(name_vi("tt02-7.1"), None);

@@ -74,13 +74,13 @@ impl Spans<'_> {
 /// Rewrites the toml crate's messages in words for teachers.
 fn friendly(message: &str) -> String {
     let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    if message.starts_with("unknown field") {
-        if let Some((field, expected)) = names.split_first() {
-            return format!(
-                "unknown setting \"{field}\"; use one of {}",
-                expected.join(", ")
-            );
-        }
+    if let (true, Some((field, expected))) =
+        (message.starts_with("unknown field"), names.split_first())
+    {
+        return format!(
+            "unknown setting \"{field}\"; use one of {}",
+            expected.join(", ")
+        );
     }
     if message.starts_with("duplicate key") {
         return "this setting is written twice; keep one".to_string();
@@ -88,9 +88,15 @@ fn friendly(message: &str) -> String {
     let replacements = [
         ("expected u32", "expected a whole number, 0 or more"),
         ("expected i32", "expected a whole number"),
-        ("expected a string", "expected text in double quotes, like \"…\""),
+        (
+            "expected a string",
+            "expected text in double quotes, like \"…\"",
+        ),
         ("expected a boolean", "expected true or false"),
-        ("expected a sequence", "expected a list, like [\"a\", \"b\"]"),
+        (
+            "expected a sequence",
+            "expected a list, like [\"a\", \"b\"]",
+        ),
     ];
     let mut out = message.to_string();
     for (from, to) in replacements {
@@ -112,7 +118,10 @@ mod tests {
     fn splits_settings_from_body() {
         let f = file("+++\ntitle = \"a\"\n+++\nBody\n");
         let s = split(&f).ok();
-        assert_eq!(s.as_ref().map(|s| (s.toml, s.toml_offset)), Some(("title = \"a\"\n", 4)));
+        assert_eq!(
+            s.as_ref().map(|s| (s.toml, s.toml_offset)),
+            Some(("title = \"a\"\n", 4))
+        );
         assert_eq!(s.map(|s| (s.body, s.body_offset)), Some(("Body\n", 20)));
     }
 
@@ -121,12 +130,18 @@ mod tests {
         let no_start = split(&file("title = 1\n")).err().map(|p| p.to_string());
         assert_eq!(
             no_start.as_deref(),
-            Some("c.md:1:1: the file must start with a line +++, then the settings, then another line +++")
+            Some(
+                "c.md:1:1: the file must start with a line +++, then the settings, then another line +++"
+            )
         );
-        let unclosed = split(&file("+++\ntitle = 1\n")).err().map(|p| p.to_string());
+        let unclosed = split(&file("+++\ntitle = 1\n"))
+            .err()
+            .map(|p| p.to_string());
         assert_eq!(
             unclosed.as_deref(),
-            Some("c.md:1:1: the settings that start here are never closed; add a line +++ after them")
+            Some(
+                "c.md:1:1: the settings that start here are never closed; add a line +++ after them"
+            )
         );
     }
 
@@ -156,11 +171,15 @@ mod tests {
     fn wrong_types_and_duplicates_are_explained() {
         assert_eq!(
             error_of("+++\nminutes = -3\n+++\n").as_deref(),
-            Some("c.md:2:11: cannot read the settings: invalid value: integer `-3`, expected a whole number, 0 or more")
+            Some(
+                "c.md:2:11: cannot read the settings: invalid value: integer `-3`, expected a whole number, 0 or more"
+            )
         );
         assert_eq!(
             error_of("+++\ntitle = 3\n+++\n").as_deref(),
-            Some("c.md:2:9: cannot read the settings: invalid type: integer `3`, expected text in double quotes, like \"…\"")
+            Some(
+                "c.md:2:9: cannot read the settings: invalid type: integer `3`, expected text in double quotes, like \"…\""
+            )
         );
         assert_eq!(
             error_of("+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n").as_deref(),

@@ -40,7 +40,9 @@ pub(crate) fn parse_file_name(name: &str) -> Result<(u32, Slug), String> {
     }
     let number: u32 = digits.parse().map_err(|_| bad())?;
     if number == 0 {
-        return Err(format!("lesson file \"{name}\": lessons are numbered from 01"));
+        return Err(format!(
+            "lesson file \"{name}\": lessons are numbered from 01"
+        ));
     }
     let slug = Slug::parse(slug).map_err(|e| format!("lesson file \"{name}\": {e}"))?;
     Ok((number, slug))
@@ -54,7 +56,11 @@ pub(crate) fn check_numbering(numbered: &[(u32, &Path)], out: &mut Vec<Problem>)
     let mut previous: Option<&(u32, &Path)> = None;
     for item in sorted {
         let (n, path) = *item;
-        let name = |p: &Path| p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
         match previous {
             Some((p, other)) if *p == n => out.push(Problem::whole(path, format!(
                 "lesson number {n:02} is used twice: {} and {}", name(other), name(path)
@@ -80,20 +86,32 @@ pub(crate) fn load(
 ) -> Option<Lesson> {
     let file = SourceFile::read(path).map_err(|p| out.push(p)).ok()?;
     let split = front_matter::split(&file).map_err(|p| out.push(p)).ok()?;
-    let front: LessonFront = front_matter::parse(&file, &split).map_err(|p| out.push(p)).ok()?;
-    let at = Spans { file: &file, base: split.toml_offset };
-    let title = match &front.title {
-        Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
-        Some(t) => {
-            out.push(at.problem(t.span(), "title is empty"));
-            String::new()
-        }
-        None => {
-            out.push(at.missing("the lesson has no title; add a line like title = \"…\" to its settings"));
-            String::new()
-        }
+    let front: LessonFront = front_matter::parse(&file, &split)
+        .map_err(|p| out.push(p))
+        .ok()?;
+    let at = Spans {
+        file: &file,
+        base: split.toml_offset,
     };
-    let ctx = Context { file: &file, slug: course.0, dir: course.1 };
+    let title =
+        match &front.title {
+            Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
+            Some(t) => {
+                out.push(at.problem(t.span(), "title is empty"));
+                String::new()
+            }
+            None => {
+                out.push(at.missing(
+                    "the lesson has no title; add a line like title = \"…\" to its settings",
+                ));
+                String::new()
+            }
+        };
+    let ctx = Context {
+        file: &file,
+        slug: course.0,
+        dir: course.1,
+    };
     let (body, plain) = rendered::render_body(&ctx, split.body_offset, out);
     Some(Lesson {
         number,
@@ -128,13 +146,17 @@ mod tests {
         );
         assert_eq!(
             parse_file_name("03-Bai-Ba.md").err().as_deref(),
-            Some("lesson file \"03-Bai-Ba.md\": \"Bai-Ba\" may only use lower-case letters without diacritics, digits and -, like an-toan-mat-khau")
+            Some(
+                "lesson file \"03-Bai-Ba.md\": \"Bai-Ba\" may only use lower-case letters without diacritics, digits and -, like an-toan-mat-khau"
+            )
         );
     }
 
     fn numbering(items: &[(u32, &str)]) -> Vec<String> {
-        let paths: Vec<(u32, std::path::PathBuf)> =
-            items.iter().map(|(n, p)| (*n, Path::new("c").join(p))).collect();
+        let paths: Vec<(u32, std::path::PathBuf)> = items
+            .iter()
+            .map(|(n, p)| (*n, Path::new("c").join(p)))
+            .collect();
         let refs: Vec<(u32, &Path)> = paths.iter().map(|(n, p)| (*n, p.as_path())).collect();
         let mut out = Vec::new();
         check_numbering(&refs, &mut out);
@@ -150,7 +172,9 @@ mod tests {
     fn gaps_duplicates_and_a_late_start_are_problems() {
         assert_eq!(
             numbering(&[(1, "01-a.md"), (3, "03-c.md")]),
-            vec!["c/03-c.md:1:1: lesson numbers jump from 01 to 03; number lessons 01, 02, 03… with no gap"]
+            vec![
+                "c/03-c.md:1:1: lesson numbers jump from 01 to 03; number lessons 01, 02, 03… with no gap"
+            ]
         );
         assert_eq!(
             numbering(&[(1, "01-a.md"), (1, "01-b.md")]),

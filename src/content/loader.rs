@@ -73,13 +73,16 @@ pub fn load_dir(dir: &Path) -> LoadResult {
 
 fn looks_like_course(folder: &Path) -> bool {
     entries(folder, &mut Vec::new()).iter().any(|p| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         name == "questions.md" || lesson::parse_file_name(&name).is_ok()
     })
 }
 
 /// Keeps the first course of each slug and reports the others.
-fn drop_duplicate_slugs(result: &mut LoadResult) {
+pub(crate) fn drop_duplicate_slugs(result: &mut LoadResult) {
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     result.courses.retain(|c| {
         if let Some((_, first)) = seen.iter().find(|(slug, _)| *slug == c.slug) {
@@ -98,23 +101,41 @@ fn drop_duplicate_slugs(result: &mut LoadResult) {
 /// Loads one course folder; `None` (with problems) when anything in it is wrong.
 pub fn load_course(folder: &Path, out: &mut Vec<Problem>) -> Option<Course> {
     let before = out.len();
-    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let slug = Slug::parse(&name)
         .map_err(|e| out.push(Problem::whole(folder, format!("course folder name: {e}"))))
         .ok()?;
-    let file = SourceFile::read(&folder.join("course.md")).map_err(|p| out.push(p)).ok()?;
+    let file = SourceFile::read(&folder.join("course.md"))
+        .map_err(|p| out.push(p))
+        .ok()?;
     let split = front_matter::split(&file).map_err(|p| out.push(p)).ok()?;
-    let front: CourseFront = front_matter::parse(&file, &split).map_err(|p| out.push(p)).ok()?;
-    let at = Spans { file: &file, base: split.toml_offset };
+    let front: CourseFront = front_matter::parse(&file, &split)
+        .map_err(|p| out.push(p))
+        .ok()?;
+    let at = Spans {
+        file: &file,
+        base: split.toml_offset,
+    };
     let head = course::head(&at, &front, out);
-    let ctx = Context { file: &file, slug: slug.as_str(), dir: folder };
+    let ctx = Context {
+        file: &file,
+        slug: slug.as_str(),
+        dir: folder,
+    };
     let (intro, _) = rendered::render_body(&ctx, split.body_offset, out);
     let lessons = load_lessons(folder, slug.as_str(), out);
-    let competences: Vec<String> = front.competences.as_ref()
+    let competences: Vec<String> = front
+        .competences
+        .as_ref()
         .map(|list| list.get_ref().iter().map(|c| c.get_ref().clone()).collect())
         .unwrap_or_default();
     let questions = question::load(folder, slug.as_str(), &competences, out);
-    course::check_bank(&at, &front, &questions, out);
+    if let Some(questions) = &questions {
+        course::check_bank(&at, &front, questions, out);
+    }
     let version = version_of(folder, out);
     let head = head?;
     (out.len() == before).then(|| Course {
@@ -130,7 +151,7 @@ pub fn load_course(folder: &Path, out: &mut Vec<Problem>) -> Option<Course> {
         test: head.test,
         intro,
         lessons,
-        questions,
+        questions: questions.unwrap_or_default(),
         version,
         dir: folder.to_path_buf(),
     })
@@ -141,8 +162,15 @@ fn load_lessons(folder: &Path, slug: &str, out: &mut Vec<Problem>) -> Vec<Lesson
     let mut numbered = Vec::new();
     let mut candidates = 0;
     for path in entries(folder, out) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if !path.is_file() || !name.ends_with(".md") || name == "course.md" || name == "questions.md" {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !path.is_file()
+            || !name.ends_with(".md")
+            || name == "course.md"
+            || name == "questions.md"
+        {
             continue;
         }
         candidates += 1;
@@ -152,9 +180,15 @@ fn load_lessons(folder: &Path, slug: &str, out: &mut Vec<Problem>) -> Vec<Lesson
         }
     }
     if candidates == 0 {
-        out.push(Problem::whole(folder, "the course has no lessons; add lesson files named like 01-gioi-thieu.md"));
+        out.push(Problem::whole(
+            folder,
+            "the course has no lessons; add lesson files named like 01-gioi-thieu.md",
+        ));
     }
-    let numbers: Vec<(u32, &Path)> = numbered.iter().map(|((n, _), p)| (*n, p.as_path())).collect();
+    let numbers: Vec<(u32, &Path)> = numbered
+        .iter()
+        .map(|((n, _), p)| (*n, p.as_path()))
+        .collect();
     lesson::check_numbering(&numbers, out);
     numbered.sort_by_key(|((n, _), _)| *n);
     numbered
@@ -181,17 +215,32 @@ pub(crate) fn version_of(folder: &Path, out: &mut Vec<Problem>) -> String {
             Err(e) => out.push(Problem::whole(&path, format!("cannot read this file: {e}"))),
         }
     }
-    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, out: &mut Vec<Problem>) {
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<(String, PathBuf)>,
+    out: &mut Vec<Problem>,
+) {
     for path in entries(dir, out) {
-        let is_link = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        let is_link = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
         if path.is_dir() && !is_link {
             collect_files(root, &path, files, out);
         } else if path.is_file() {
             let relative = path.strip_prefix(root).unwrap_or(&path);
-            let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             files.push((parts.join("/"), path));
         }
     }

@@ -27,10 +27,15 @@ fn tables_footnotes_strikethrough_and_task_lists_render() {
     assert!(problems.is_empty());
     assert!(out.html.contains("<td>1</td>"));
     assert!(out.html.contains("<del>cũ</del>"));
-    assert!(out.html.contains("<sup class=\"footnote-reference\"><a href=\"#1\" rel=\"noopener noreferrer\">1</a></sup>"));
+    assert!(out.html.contains(
+        "<sup class=\"footnote-reference\"><a href=\"#1\" rel=\"noopener noreferrer\">1</a></sup>"
+    ));
     assert!(out.html.contains("class=\"footnote-definition\""));
     assert!(out.html.contains("<input type=\"checkbox\" disabled=\"\">"));
-    assert!(out.html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">"));
+    assert!(
+        out.html
+            .contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">")
+    );
 }
 
 #[test]
@@ -80,7 +85,10 @@ fn raw_html_is_sanitized() {
 fn plain_text_keeps_the_words_only() {
     let tmp = TempDir::new();
     let (out, _) = render_in(tmp.path(), "# Mật khẩu\n\nDùng **câu** dài `abc`.\n");
-    assert_eq!(out.plain.split_whitespace().collect::<Vec<_>>().join(" "), "Mật khẩu Dùng câu dài abc .");
+    assert_eq!(
+        out.plain.split_whitespace().collect::<Vec<_>>().join(" "),
+        "Mật khẩu Dùng câu dài abc ."
+    );
 }
 
 #[test]

@@ -8,7 +8,6 @@
 mod blocks;
 mod course;
 mod front_matter;
-mod group;
 mod ids;
 mod lesson;
 mod loader;
@@ -29,8 +28,8 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 
+pub use crate::groups::{Group, UnknownGroup};
 pub use course::{Course, TestSettings};
-pub use group::{Group, UnknownGroup};
 pub use ids::{QuestionId, QuestionIdError, Slug, SlugError};
 pub use lesson::Lesson;
 pub use loader::{LoadResult, load_course, load_dir};

@@ -2,9 +2,9 @@
 //! so that showing it to a group is only a concatenation.
 
 use super::blocks;
-use super::group::Group;
 use super::markdown::{self, Context};
 use super::problem::Problem;
+use crate::groups::Group;
 
 /// Sanitized HTML shown to `audience` (`None` = everyone).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +102,11 @@ mod tests {
     fn sample() -> Rendered {
         let text = "Chung.\n::: only students\nEm dùng trình quản lý mật khẩu.\n:::\n::: only elderly workers\nBác ghi vào sổ.\n:::\n";
         let file = SourceFile::from_text(Path::new("01-a.md"), text);
-        let ctx = Context { file: &file, slug: "a", dir: Path::new(".") };
+        let ctx = Context {
+            file: &file,
+            slug: "a",
+            dir: Path::new("."),
+        };
         let mut problems = Vec::new();
         let (rendered, _) = render_body(&ctx, 0, &mut problems);
         assert!(problems.is_empty());
@@ -119,7 +123,10 @@ mod tests {
     #[test]
     fn a_student_sees_the_students_block_only() {
         let html = sample().html_for(Some(Group::Students));
-        assert_eq!(html, "<p>Chung.</p>\n<p>Em dùng trình quản lý mật khẩu.</p>\n");
+        assert_eq!(
+            html,
+            "<p>Chung.</p>\n<p>Em dùng trình quản lý mật khẩu.</p>\n"
+        );
     }
 
     #[test]

@@ -42,7 +42,14 @@ mod tests {
              <a href=\"javascript:alert(3)\">b</a><iframe src=\"https://e.vn\"></iframe>\
              <style>p{}</style><span style=\"color:red\">c</span></p>",
         );
-        for gone in ["script", "alert", "onerror", "javascript", "iframe", "style"] {
+        for gone in [
+            "script",
+            "alert",
+            "onerror",
+            "javascript",
+            "iframe",
+            "style",
+        ] {
             assert!(!out.contains(gone), "{gone} left in {out}");
         }
         assert!(out.contains("<img src=\"x.png\" alt=\"x\">"));

@@ -54,14 +54,23 @@ mod tests {
 
     #[test]
     fn answers_ignore_case_and_extra_spaces() {
-        assert_eq!(normalize_answer("  Ứng   dụng\tVNeID ", false), "ứng dụng vneid");
-        assert_eq!(normalize_answer("  Ứng   dụng VNeID ", true), "ung dung vneid");
+        assert_eq!(
+            normalize_answer("  Ứng   dụng\tVNeID ", false),
+            "ứng dụng vneid"
+        );
+        assert_eq!(
+            normalize_answer("  Ứng   dụng VNeID ", true),
+            "ung dung vneid"
+        );
     }
 
     #[test]
     fn composed_and_decomposed_answers_compare_equal() {
         let decomposed: String = "đúng".nfd().collect();
-        assert_eq!(normalize_answer(&decomposed, false), normalize_answer("đúng", false));
+        assert_eq!(
+            normalize_answer(&decomposed, false),
+            normalize_answer("đúng", false)
+        );
     }
 
     #[test]

@@ -60,8 +60,8 @@ impl ManageConnection for Manager {
                 .map(DbConn::Pg)
                 .map_err(r2d2::Error::ConnectionError),
             Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(&self.url)
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 // The busy timeout queues writers instead of failing; FULL makes an acknowledged
                 // commit survive a power cut. WAL is set once per file, in `connect`.
                 conn.batch_execute(
@@ -75,7 +75,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -101,7 +102,10 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
         conn.batch_execute("PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL;")
             .context("Failed to switch the database to WAL mode")?;
     }
-    let manager = Manager { url: url.to_owned(), backend };
+    let manager = Manager {
+        url: url.to_owned(),
+        backend,
+    };
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(30))
@@ -126,7 +130,8 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
             let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
             c.batch_execute("SELECT pg_advisory_unlock(72163)")
                 .context("Failed to release the migration lock")?;
-            result.map_err(|e| anyhow::anyhow!("Failed to migrate the PostgreSQL database: {e}"))?;
+            result
+                .map_err(|e| anyhow::anyhow!("Failed to migrate the PostgreSQL database: {e}"))?;
         }
     }
     Ok(())
@@ -163,11 +168,16 @@ where
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(
         e,
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        )
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// Now, in UTC, truncated to the microsecond: PostgreSQL keeps microseconds and SQLite would
+/// keep nanoseconds, so values compare alike on both.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let t = chrono::Utc::now().naive_utc();
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
 }
 
 #[cfg(test)]
@@ -198,12 +208,4 @@ mod tests {
         assert_eq!(Backend::from_url("postgresql://h/db"), Backend::Postgres);
         assert_eq!(Backend::from_url("data/hocvuso.db"), Backend::Sqlite);
     }
-}
-
-/// Now, in UTC, truncated to the microsecond: PostgreSQL keeps microseconds and SQLite would
-/// keep nanoseconds, so values compare alike on both.
-pub fn now() -> chrono::NaiveDateTime {
-    use chrono::Timelike;
-    let t = chrono::Utc::now().naive_utc();
-    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
 }

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use lettre::message::{Mailbox, header::ContentType};
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Where mail goes.
 #[derive(Clone)]
@@ -40,7 +38,11 @@ impl Mailer {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("Failed to create {}", dir.display()))?;
                 let transport = AsyncFileTransport::<Tokio1Executor>::new(&dir);
-                Ok(Mailer::Files { transport, dir, from })
+                Ok(Mailer::Files {
+                    transport,
+                    dir,
+                    from,
+                })
             }
         }
     }
@@ -71,7 +73,10 @@ impl Mailer {
                 transport.send(message).await.context("SMTP send failed")?;
             }
             Mailer::Files { transport, .. } => {
-                transport.send(message).await.context("Failed to write mail")?;
+                transport
+                    .send(message)
+                    .await
+                    .context("Failed to write mail")?;
             }
         }
         Ok(())

@@ -23,10 +23,19 @@ struct GroupOption {
 }
 
 fn group_options() -> Vec<GroupOption> {
-    Group::ALL
-        .iter()
-        .map(|g| GroupOption { code: g.as_str(), label: g.label_vi() })
-        .collect()
+    // The largest group first.
+    [
+        Group::Elderly,
+        Group::Students,
+        Group::Workers,
+        Group::Officials,
+    ]
+    .iter()
+    .map(|g| GroupOption {
+        code: g.as_str(),
+        label: g.label_vi(),
+    })
+    .collect()
 }
 
 async fn units(state: &web::Data<AppState>) -> Result<Vec<Unit>, AppError> {
@@ -50,7 +59,12 @@ async fn register_page(
 }
 
 /// Logs the account in on this browser: a fresh token in the session cookie.
-fn login_response(state: &AppState, user: &User, location: &str, flash: &'static str) -> Result<HttpResponse, AppError> {
+fn login_response(
+    state: &AppState,
+    user: &User,
+    location: &str,
+    flash: &'static str,
+) -> Result<HttpResponse, AppError> {
     let token = session::issue(&state.keys, user, state.settings.session_minutes)?;
     let mut resp = redirect(location, Some(flash));
     resp.add_cookie(&session_cookie(state, token))
@@ -59,11 +73,21 @@ fn login_response(state: &AppState, user: &User, location: &str, flash: &'static
 }
 
 #[get("/register")]
-pub async fn register_form(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn register_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     if RequestSession::of(&req).user.is_some() {
         return Ok(redirect("/account", None));
     }
-    register_page(&req, &state, &Registration::default(), &FieldErrors::new(), StatusCode::OK).await
+    register_page(
+        &req,
+        &state,
+        &Registration::default(),
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[post("/register")]
@@ -75,7 +99,14 @@ pub async fn register(
     let valid = match form.validate() {
         Ok(v) => v,
         Err(errors) => {
-            return register_page(&req, &state, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return register_page(
+                &req,
+                &state,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let pool = state.pool.clone();
@@ -85,7 +116,10 @@ pub async fn register(
         let mut errors = FieldErrors::new();
         if let Some(unit) = valid.unit_id {
             if !Unit::exists(&mut conn, unit)? {
-                errors.add("unit_id", "Đơn vị này không còn trong danh sách. Hãy chọn lại.");
+                errors.add(
+                    "unit_id",
+                    "Đơn vị này không còn trong danh sách. Hãy chọn lại.",
+                );
                 return Ok(Err(errors));
             }
         }
@@ -105,7 +139,16 @@ pub async fn register(
     .await??;
     match outcome {
         Ok(user) => login_response(&state, &user, "/account", "registered"),
-        Err(errors) => register_page(&req, &state, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            register_page(
+                &req,
+                &state,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 
@@ -124,7 +167,12 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn login_page(req: &HttpRequest, form: &LoginForm, errors: &FieldErrors, status: StatusCode) -> Result<HttpResponse, AppError> {
+fn login_page(
+    req: &HttpRequest,
+    form: &LoginForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let mut ctx = Context::new();
     ctx.insert("form", form);
     ctx.insert("errors", errors);
@@ -132,12 +180,21 @@ fn login_page(req: &HttpRequest, form: &LoginForm, errors: &FieldErrors, status:
 }
 
 #[get("/login")]
-pub async fn login_form(req: HttpRequest, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+pub async fn login_form(
+    req: HttpRequest,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref()).unwrap_or_default();
     if RequestSession::of(&req).user.is_some() {
-        return Ok(redirect(if next.is_empty() { "/account" } else { &next }, None));
+        return Ok(redirect(
+            if next.is_empty() { "/account" } else { &next },
+            None,
+        ));
     }
-    let form = LoginForm { next, ..LoginForm::default() };
+    let form = LoginForm {
+        next,
+        ..LoginForm::default()
+    };
     login_page(&req, &form, &FieldErrors::new(), StatusCode::OK)
 }
 
@@ -231,7 +288,10 @@ pub async fn account(
     .await??;
     let view = AccountView {
         full_name: user.full_name.clone(),
-        phone: user.phone.as_deref().map(accounts::phone::Phone::display_local),
+        phone: user
+            .phone
+            .as_deref()
+            .map(accounts::phone::Phone::display_local),
         email: user.email.clone(),
         birth_year: user.birth_year,
         group: user.group().map(Group::label_vi).unwrap_or("—"),
@@ -253,7 +313,12 @@ pub struct PasswordForm {
     new_password_confirm: String,
 }
 
-fn password_page(req: &HttpRequest, user: &User, errors: &FieldErrors, status: StatusCode) -> Result<HttpResponse, AppError> {
+fn password_page(
+    req: &HttpRequest,
+    user: &User,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let mut ctx = Context::new();
     ctx.insert("errors", errors);
     ctx.insert("must_change", &user.must_change_password);
@@ -261,7 +326,10 @@ fn password_page(req: &HttpRequest, user: &User, errors: &FieldErrors, status: S
 }
 
 #[get("/account/password")]
-pub async fn password_form(req: HttpRequest, CurrentUser(user): CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn password_form(
+    req: HttpRequest,
+    CurrentUser(user): CurrentUser,
+) -> Result<HttpResponse, AppError> {
     password_page(&req, &user, &FieldErrors::new(), StatusCode::OK)
 }
 
@@ -273,18 +341,27 @@ pub async fn change_password(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
-    let personal: Vec<&str> = [Some(user.full_name.as_str()), user.phone.as_deref(), user.email.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let personal: Vec<&str> = [
+        Some(user.full_name.as_str()),
+        user.phone.as_deref(),
+        user.email.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if let Err(msg) = password::check_policy(&form.new_password, &personal) {
         errors.add("new_password", msg);
     } else if form.new_password != form.new_password_confirm {
-        errors.add("new_password_confirm", "Hai mật khẩu mới chưa giống nhau. Hãy nhập lại.");
+        errors.add(
+            "new_password_confirm",
+            "Hai mật khẩu mới chưa giống nhau. Hãy nhập lại.",
+        );
     } else if form.new_password == form.current_password {
         errors.add("new_password", "Mật khẩu mới cần khác mật khẩu đang dùng.");
     }
-    state.limits.check(&req, Some(&format!("user:{}", user.id)))?;
+    state
+        .limits
+        .check(&req, Some(&format!("user:{}", user.id)))?;
     let pool = state.pool.clone();
     let (id, stored) = (user.id, user.password_hash.clone());
     let (current, new) = (form.current_password.clone(), form.new_password.clone());

@@ -55,7 +55,12 @@ pub async fn users(
     let search = query.q.clone();
     let pool = state.pool.clone();
     let found = web::block(move || -> Result<Vec<User>, AppError> {
-        Ok(User::search(&mut *pool.get()?, &search, (page_no - 1) * PAGE_SIZE, PAGE_SIZE + 1)?)
+        Ok(User::search(
+            &mut *pool.get()?,
+            &search,
+            (page_no - 1) * PAGE_SIZE,
+            PAGE_SIZE + 1,
+        )?)
     })
     .await??;
     let has_more = found.len() as i64 > PAGE_SIZE;
@@ -79,7 +84,10 @@ pub async fn users(
         .collect();
     let roles: Vec<RoleOption> = Role::ALL
         .iter()
-        .map(|r| RoleOption { code: r.as_str(), label: r.label_vi() })
+        .map(|r| RoleOption {
+            code: r.as_str(),
+            label: r.label_vi(),
+        })
         .collect();
     let mut ctx = Context::new();
     ctx.insert("rows", &rows);
@@ -104,8 +112,9 @@ pub async fn set_role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let role = Role::parse(&form.role)
-        .ok_or_else(|| AppError::BadRequest("Vai trò này không có. Hãy chọn trong danh sách.".into()))?;
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        AppError::BadRequest("Vai trò này không có. Hãy chọn trong danh sách.".into())
+    })?;
     if id == admin.id {
         return Err(AppError::BadRequest(
             "Bạn không thể tự đổi vai trò của mình. Hãy nhờ một quản trị viên khác.".into(),
@@ -147,5 +156,8 @@ pub async fn set_active(
         Ok(User::set_active(&mut conn, id, active)?)
     })
     .await??;
-    Ok(redirect("/admin/users", Some(if active { "activated" } else { "deactivated" })))
+    Ok(redirect(
+        "/admin/users",
+        Some(if active { "activated" } else { "deactivated" }),
+    ))
 }

@@ -11,13 +11,15 @@ use crate::accounts::{Role, User};
 use crate::error::AppError;
 
 fn current(req: &HttpRequest) -> Result<User, AppError> {
-    RequestSession::of(req).user.ok_or_else(|| AppError::LoginRequired {
-        next: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into()),
-    })
+    RequestSession::of(req)
+        .user
+        .ok_or_else(|| AppError::LoginRequired {
+            next: req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+        })
 }
 
 /// Any logged-in person.

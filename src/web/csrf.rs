@@ -30,7 +30,10 @@ pub fn new_cookie_value() -> String {
 }
 
 pub fn cookie_is_well_formed(value: &str) -> bool {
-    value.len() == 32 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    value.len() == 32
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub fn cookie(value: String, secure: bool) -> Cookie<'static> {
@@ -62,9 +65,18 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
         return Ok(());
     };
     let origin = origin.to_str().unwrap_or("null");
+    // Browsers send "null" in some legitimate cases (privacy settings, some redirects); the
+    // form token still protects those requests.
+    if origin == "null" {
+        return Ok(());
+    }
     let host = req.connection_info().host().to_owned();
     let origin_host = origin.split("://").nth(1).unwrap_or("");
-    if origin_host == host { Ok(()) } else { Err(AppError::Csrf) }
+    if origin_host == host {
+        Ok(())
+    } else {
+        Err(AppError::Csrf)
+    }
 }
 
 fn verify(req: &HttpRequest, given: &str) -> Result<(), AppError> {
@@ -97,13 +109,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let body = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let bytes = body
-                .await
-                .map_err(|_| AppError::BadRequest("Biểu mẫu gửi lên quá lớn hoặc bị lỗi.".into()))?;
-            let token: TokenOnly = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
+            let bytes = body.await.map_err(|_| {
+                AppError::BadRequest("Biểu mẫu gửi lên quá lớn hoặc bị lỗi.".into())
+            })?;
+            let token: TokenOnly =
+                serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
             verify(&req, &token.csrf_token)?;
-            let form = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|_| AppError::BadRequest("Biểu mẫu gửi lên chưa đúng. Hãy tải lại trang và thử lại.".into()))?;
+            let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+                AppError::BadRequest(
+                    "Biểu mẫu gửi lên chưa đúng. Hãy tải lại trang và thử lại.".into(),
+                )
+            })?;
             Ok(CsrfForm(form))
         })
     }

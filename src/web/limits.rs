@@ -28,12 +28,12 @@ fn quota(burst: u32, every: Duration) -> Quota {
 }
 
 impl LoginLimits {
-    /// 5 tries per account, then one every 2 minutes; 60 per address (a school lab shares one
-    /// address), then one a second.
-    pub fn new(trust_proxy: bool) -> LoginLimits {
+    /// 5 tries per account, then one every 2 minutes; `burst_per_address` per address (a
+    /// school lab shares one address), then one a second.
+    pub fn new(trust_proxy: bool, burst_per_address: u32) -> LoginLimits {
         LoginLimits {
             per_account: RateLimiter::keyed(quota(5, Duration::from_secs(120))),
-            per_address: RateLimiter::keyed(quota(60, Duration::from_secs(1))),
+            per_address: RateLimiter::keyed(quota(burst_per_address, Duration::from_secs(1))),
             checks: AtomicU64::new(0),
             trust_proxy,
         }
@@ -62,13 +62,17 @@ impl LoginLimits {
         if let Some(ip) = self.client_ip(req) {
             if let Err(not_until) = self.per_address.check_key(&ip) {
                 let wait = not_until.wait_time_from(clock.now()).as_secs().max(1);
-                return Err(AppError::RateLimited { retry_after_secs: wait });
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                });
             }
         }
         if let Some(account) = account {
             if let Err(not_until) = self.per_account.check_key(&account.to_owned()) {
                 let wait = not_until.wait_time_from(clock.now()).as_secs().max(1);
-                return Err(AppError::RateLimited { retry_after_secs: wait });
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                });
             }
         }
         Ok(())

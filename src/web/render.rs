@@ -25,13 +25,16 @@ static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
         .collect();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
-    tera.add_raw_templates(files).map_err(|e| format!("{e:?}"))?;
+    tera.add_raw_templates(files)
+        .map_err(|e| format!("{e:?}"))?;
     Ok(tera)
 });
 
 /// Parses every template now, so that a broken template stops start-up with its error.
 pub fn check_templates() -> anyhow::Result<()> {
-    TERA.as_ref().map(|_| ()).map_err(|e| anyhow::anyhow!("templates: {e}"))
+    TERA.as_ref()
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("templates: {e}"))
 }
 
 /// Renders a template to a string.
@@ -118,7 +121,12 @@ pub fn page_with_status(
         let role = user.role();
         ctx.insert(
             "me",
-            &Me { id: user.id, name: &user.full_name, role: role.as_str(), role_label: role.label_vi() },
+            &Me {
+                id: user.id,
+                name: &user.full_name,
+                role: role.as_str(),
+                role_label: role.label_vi(),
+            },
         );
     }
     ctx.insert("csrf_token", &session.csrf_field());

@@ -19,12 +19,21 @@ pub struct ForgotForm {
     contact: String,
 }
 
-fn forgot_page(req: &HttpRequest, form: &ForgotForm, errors: &FieldErrors, sent: bool) -> Result<HttpResponse, AppError> {
+fn forgot_page(
+    req: &HttpRequest,
+    form: &ForgotForm,
+    errors: &FieldErrors,
+    sent: bool,
+) -> Result<HttpResponse, AppError> {
     let mut ctx = Context::new();
     ctx.insert("form", form);
     ctx.insert("errors", errors);
     ctx.insert("sent", &sent);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     page_with_status(req, "accounts/forgot.html", ctx, status)
 }
 
@@ -69,12 +78,19 @@ pub async fn forgot(
     })
     .await??;
     if let Some(token) = token {
-        let link = format!("{}/password/reset/{token}", state.settings.public_url.trim_end_matches('/'));
+        let link = format!(
+            "{}/password/reset/{token}",
+            state.settings.public_url.trim_end_matches('/')
+        );
         let mut ctx = Context::new();
         ctx.insert("link", &link);
         ctx.insert("minutes", &reset::LIFETIME_MINUTES);
         let body = super::render::render_plain("emails/password_reset.txt", &ctx)?;
-        if let Err(e) = state.mailer.send(&email, "Đặt lại mật khẩu Học Vụ Số", &body).await {
+        if let Err(e) = state
+            .mailer
+            .send(&email, "Đặt lại mật khẩu Học Vụ Số", &body)
+            .await
+        {
             tracing::error!(error = ?e, "could not send a password reset mail");
         }
     }
@@ -91,11 +107,19 @@ pub struct ResetForm {
     password_confirm: String,
 }
 
-fn reset_page(req: &HttpRequest, token: &str, errors: &FieldErrors) -> Result<HttpResponse, AppError> {
+fn reset_page(
+    req: &HttpRequest,
+    token: &str,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let mut ctx = Context::new();
     ctx.insert("token", token);
     ctx.insert("errors", errors);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     page_with_status(req, "accounts/reset.html", ctx, status)
 }
 
@@ -119,7 +143,11 @@ pub async fn reset_form(
         Ok(reset::peek(&mut *pool.get()?, &probe)?.is_some())
     })
     .await??;
-    if valid { reset_page(&req, &token, &FieldErrors::new()) } else { expired_page(&req) }
+    if valid {
+        reset_page(&req, &token, &FieldErrors::new())
+    } else {
+        expired_page(&req)
+    }
 }
 
 #[post("/password/reset")]
@@ -132,7 +160,10 @@ pub async fn reset_password(
     if let Err(msg) = password::check_policy(&form.password, &[]) {
         errors.add("password", msg);
     } else if form.password != form.password_confirm {
-        errors.add("password_confirm", "Hai mật khẩu chưa giống nhau. Hãy nhập lại.");
+        errors.add(
+            "password_confirm",
+            "Hai mật khẩu chưa giống nhau. Hãy nhập lại.",
+        );
     }
     if !errors.is_empty() {
         return reset_page(&req, &form.token, &errors);
@@ -153,6 +184,9 @@ pub async fn reset_password(
         })
     })
     .await??;
-    if done { Ok(redirect("/login", Some("password_reset"))) } else { expired_page(&req) }
+    if done {
+        Ok(redirect("/login", Some("password_reset")))
+    } else {
+        expired_page(&req)
+    }
 }
-

@@ -34,7 +34,11 @@ impl RequestSession {
 
     /// The value of the hidden `csrf_token` field for forms on this page.
     pub fn csrf_field(&self) -> String {
-        csrf::token_for(&self.csrf_secret, &self.csrf_cookie, self.user.as_ref().map(|u| u.id))
+        csrf::token_for(
+            &self.csrf_secret,
+            &self.csrf_cookie,
+            self.user.as_ref().map(|u| u.id),
+        )
     }
 }
 
@@ -66,7 +70,10 @@ fn allowed_before_password_change(path: &str) -> bool {
     path == "/account/password" || path == "/logout" || is_bare(path)
 }
 
-async fn load_user(state: &web::Data<AppState>, token: &str) -> Result<Option<(User, bool)>, AppError> {
+async fn load_user(
+    state: &web::Data<AppState>,
+    token: &str,
+) -> Result<Option<(User, bool)>, AppError> {
     let Some(claims) = session::verify(&state.keys, token) else {
         return Ok(None);
     };
@@ -80,7 +87,9 @@ async fn load_user(state: &web::Data<AppState>, token: &str) -> Result<Option<(U
     })
     .await??;
     let renew = claims.wants_renewal(chrono::Utc::now().timestamp());
-    Ok(user.filter(|u| session::accepts(u, &claims)).map(|u| (u, renew)))
+    Ok(user
+        .filter(|u| session::accepts(u, &claims))
+        .map(|u| (u, renew)))
 }
 
 pub async fn middleware(
@@ -88,10 +97,16 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if is_bare(req.path()) {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     };
     if let Err(e) = csrf::check_origin(req.request()) {
         return Ok(req.into_response(e.error_response()));
@@ -127,7 +142,19 @@ pub async fn middleware(
         csrf_secret: state.csrf_secret,
     });
     let mut res = next.call(req).await?.map_into_boxed_body();
-    finish_response(&state, &mut res, user, renew, dead_cookie, csrf_new.then_some(csrf_cookie));
+    tracing::info!(
+        status = res.status().as_u16(),
+        user = user.as_ref().map(|u| u.id),
+        "request"
+    );
+    finish_response(
+        &state,
+        &mut res,
+        user,
+        renew,
+        dead_cookie,
+        csrf_new.then_some(csrf_cookie),
+    );
     Ok(res)
 }
 
@@ -147,7 +174,9 @@ fn finish_response(
     if !sets_session {
         if let (Some(u), true) = (&user, renew) {
             if let Ok(token) = session::issue(&state.keys, u, state.settings.session_minutes) {
-                res.response_mut().add_cookie(&session_cookie(state, token)).ok();
+                res.response_mut()
+                    .add_cookie(&session_cookie(state, token))
+                    .ok();
             }
         } else if dead_cookie {
             res.response_mut().add_cookie(&session_removal()).ok();

@@ -1,6 +1,7 @@
 //! Turns a raw question into a checked, rendered `Question`: settings, kind-specific rules
 //! (one `[x]` for single, answers for truefalse and short…), tags and the explanation.
 
+use super::answers::{choice, short, true_false};
 use super::body::{self, Body};
 use super::split::{RawQuestion, Setting};
 use super::{Question, QuestionKind};
@@ -9,15 +10,14 @@ use crate::content::ids::QuestionId;
 use crate::content::markdown::{self, Context};
 use crate::content::problem::Problem;
 use crate::content::snippet::Snippet;
-use crate::content::text::fold_diacritics;
 
 /// The settings of one question, checked for unknown and repeated keys.
 #[derive(Default)]
-struct Settings<'a> {
-    kind: Option<&'a Setting<'a>>,
-    tags: Option<&'a Setting<'a>>,
-    ignore: Option<&'a Setting<'a>>,
-    answers: Vec<&'a Setting<'a>>,
+pub(super) struct Settings<'a> {
+    pub kind: Option<&'a Setting<'a>>,
+    pub tags: Option<&'a Setting<'a>>,
+    pub ignore: Option<&'a Setting<'a>>,
+    pub answers: Vec<&'a Setting<'a>>,
 }
 
 fn settings<'a>(raw: &'a RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> Settings<'a> {
@@ -39,17 +39,28 @@ fn settings<'a>(raw: &'a RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> 
             }
         };
         if slot.is_some() {
-            out.push(ctx.file.problem(setting.key_at, format!(
-                "setting \"{}\" is given twice in this question", setting.key
-            )));
+            out.push(ctx.file.problem(
+                setting.key_at,
+                format!(
+                    "setting \"{}\" is given twice in this question",
+                    setting.key
+                ),
+            ));
         }
         *slot = Some(setting);
     }
     s
 }
 
-fn tags(s: &Settings, ctx: &Context, course_tags: &[String], out: &mut Vec<Problem>) -> Vec<String> {
-    let Some(setting) = s.tags else { return course_tags.to_vec() };
+fn tags(
+    s: &Settings,
+    ctx: &Context,
+    course_tags: &[String],
+    out: &mut Vec<Problem>,
+) -> Vec<String> {
+    let Some(setting) = s.tags else {
+        return course_tags.to_vec();
+    };
     let mut tags = Vec::new();
     let mut offset = setting.value_at;
     for part in setting.value.split(',') {
@@ -60,103 +71,59 @@ fn tags(s: &Settings, ctx: &Context, course_tags: &[String], out: &mut Vec<Probl
             continue;
         }
         if !frameworks::is_competence(code) {
-            out.push(ctx.file.problem(at, frameworks::unknown_competence_message(code)));
+            out.push(
+                ctx.file
+                    .problem(at, frameworks::unknown_competence_message(code)),
+            );
         }
         tags.push(code.to_string());
     }
-    if tags.is_empty() { course_tags.to_vec() } else { tags }
-}
-
-fn yes_no(setting: &Setting, ctx: &Context, out: &mut Vec<Problem>) -> bool {
-    match fold_diacritics(&setting.value.to_lowercase()).as_str() {
-        "yes" | "true" | "co" => true,
-        "no" | "false" | "khong" => false,
-        _ => {
-            out.push(ctx.file.problem(setting.value_at, format!(
-                "ignore_diacritics must be yes or no, not \"{}\"", setting.value
-            )));
-            false
-        }
+    if tags.is_empty() {
+        course_tags.to_vec()
+    } else {
+        tags
     }
 }
 
-fn true_false(s: &Settings, raw: &RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> bool {
-    let Some(first) = s.answers.first() else {
-        out.push(ctx.file.problem(raw.heading_at, "a truefalse question needs a line answer: đúng or answer: sai"));
-        return false;
-    };
-    if let Some(second) = s.answers.get(1) {
-        out.push(ctx.file.problem(second.key_at, "a truefalse question takes only one answer: line"));
-    }
-    match fold_diacritics(&first.value.to_lowercase()).as_str() {
-        "dung" | "true" => true,
-        "sai" | "false" => false,
-        _ => {
-            out.push(ctx.file.problem(first.value_at, format!(
-                "the answer of a truefalse question must be đúng or sai, not \"{}\"", first.value
-            )));
-            false
-        }
-    }
-}
-
-fn short(s: &Settings, raw: &RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> QuestionKind {
-    if s.answers.is_empty() {
-        out.push(ctx.file.problem(raw.heading_at, "a short question needs at least one line answer: …"));
-    }
-    for a in s.answers.iter().filter(|a| a.value.is_empty()) {
-        out.push(ctx.file.problem(a.key_at, "this answer is empty; write the accepted answer after answer:"));
-    }
-    QuestionKind::Short {
-        answers: s.answers.iter().map(|a| a.value.to_string()).collect(),
-        ignore_diacritics: s.ignore.is_some_and(|i| yes_no(i, ctx, out)),
-    }
-}
-
-fn choice(name: &str, b: &Body, raw: &RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> QuestionKind {
-    let at = |offset| ctx.file.problem(offset, "");
-    if b.options.len() < 2 {
-        out.push(Problem { message: format!("a {name} question needs at least 2 options, each on a line like - [ ] …"), ..at(raw.heading_at) });
-    }
-    if let Some(stray) = b.stray {
-        out.push(Problem { message: "unexpected text after the options; the explanation must be a quote: > …".into(), ..at(stray) });
-    }
-    for o in b.options.iter().filter(|o| o.text.is_empty()) {
-        out.push(Problem { message: "this option has no text".into(), ..at(o.line_at) });
-    }
-    let correct: Vec<usize> = b.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect();
-    let options = vec![String::new(); b.options.len()];
-    if name == "multiple" {
-        if correct.is_empty() && b.options.len() >= 2 {
-            out.push(Problem { message: "a multiple question needs at least one right option marked [x]".into(), ..at(raw.heading_at) });
-        }
-        return QuestionKind::Multiple { options, correct };
-    }
-    if correct.len() != 1 && b.options.len() >= 2 {
-        out.push(Problem { message: format!("a single question needs exactly one right option marked [x]; this one has {}", correct.len()), ..at(raw.heading_at) });
-    }
-    QuestionKind::Single { options, correct: correct.first().copied().unwrap_or(0) }
-}
-
-fn kind(s: &Settings, b: &Body, raw: &RawQuestion, ctx: &Context, out: &mut Vec<Problem>) -> Option<QuestionKind> {
+fn kind(
+    s: &Settings,
+    b: &Body,
+    raw: &RawQuestion,
+    ctx: &Context,
+    out: &mut Vec<Problem>,
+) -> Option<QuestionKind> {
     let Some(setting) = s.kind else {
-        out.push(ctx.file.problem(raw.heading_at, "the question has no type; add a line like type: single under its ## line"));
+        out.push(ctx.file.problem(
+            raw.heading_at,
+            "the question has no type; add a line like type: single under its ## line",
+        ));
         return None;
     };
     let name = setting.value;
     let is_choice = name == "single" || name == "multiple";
     if let (false, Some(o)) = (is_choice, b.options.first()) {
-        out.push(ctx.file.problem(o.line_at, "options (- [ ] …) are only for single and multiple questions"));
+        out.push(ctx.file.problem(
+            o.line_at,
+            "options (- [ ] …) are only for single and multiple questions",
+        ));
     }
     if let (true, Some(a)) = (is_choice, s.answers.first()) {
-        out.push(ctx.file.problem(a.key_at, "answer: is only for truefalse and short questions; mark the right options with [x]"));
+        out.push(ctx.file.problem(
+            a.key_at,
+            "answer: is only for truefalse and short questions; mark the right options with [x]",
+        ));
     }
     if let (false, Some(i)) = (name == "short", s.ignore) {
-        out.push(ctx.file.problem(i.key_at, "ignore_diacritics is only for short questions"));
+        out.push(
+            ctx.file
+                .problem(i.key_at, "ignore_diacritics is only for short questions"),
+        );
     }
     match name {
         "single" | "multiple" => Some(choice(name, b, raw, ctx, out)),
-        "truefalse" => Some(QuestionKind::TrueFalse { answer: true_false(s, raw, ctx, out) }),
+        "truefalse" => Some(QuestionKind::TrueFalse {
+            answer: true_false(s, raw, ctx, out),
+        }),
         "short" => Some(short(s, raw, ctx, out)),
         other => {
             out.push(ctx.file.problem(setting.value_at, format!(
@@ -168,24 +135,37 @@ fn kind(s: &Settings, b: &Body, raw: &RawQuestion, ctx: &Context, out: &mut Vec<
 }
 
 /// Checks and renders one question; `None` when it cannot be built at all.
-pub(crate) fn build(raw: &RawQuestion, ctx: &Context, course_tags: &[String], out: &mut Vec<Problem>) -> Option<Question> {
+pub(crate) fn build(
+    raw: &RawQuestion,
+    ctx: &Context,
+    course_tags: &[String],
+    out: &mut Vec<Problem>,
+) -> Option<Question> {
     let id = QuestionId::parse(raw.id)
-        .map_err(|e| out.push(ctx.file.problem(raw.id_at.min(raw.heading_at + 3), e.to_string())))
+        .map_err(|e| out.push(ctx.file.problem(raw.id_at, e.to_string())))
         .ok();
     let s = settings(raw, ctx, out);
     let tags = tags(&s, ctx, course_tags, out);
     let b = body::cut(&raw.body);
     let kind = kind(&s, &b, raw, ctx, out);
     if b.prompt.is_empty() {
-        out.push(ctx.file.problem(raw.heading_at, "the question has no text; write it after the settings and a blank line"));
+        out.push(ctx.file.problem(
+            raw.heading_at,
+            "the question has no text; write it after the settings and a blank line",
+        ));
     }
     if b.explanation.iter().all(|(_, l)| l.trim().is_empty()) {
-        out.push(ctx.file.problem(raw.heading_at, "the question has no explanation; add it at the end as a quote: > …"));
+        out.push(ctx.file.problem(
+            raw.heading_at,
+            "the question has no explanation; add it at the end as a quote: > …",
+        ));
     }
     let mut kind = kind?;
     let rendered = render(&b, ctx, out);
     match &mut kind {
-        QuestionKind::Single { options, .. } | QuestionKind::Multiple { options, .. } => *options = rendered.options_html,
+        QuestionKind::Single { options, .. } | QuestionKind::Multiple { options, .. } => {
+            *options = rendered.options_html
+        }
         _ => {}
     }
     Some(Question {
@@ -211,11 +191,15 @@ struct RenderedParts {
 
 fn render(b: &Body, ctx: &Context, out: &mut Vec<Problem>) -> RenderedParts {
     let prompt = match (b.prompt.first(), b.prompt.last()) {
-        (Some((start, _)), Some((last, line))) => Snippet::contiguous(&ctx.file.text[*start..last + line.len()], *start),
+        (Some((start, _)), Some((last, line))) => {
+            Snippet::contiguous(&ctx.file.text[*start..last + line.len()], *start)
+        }
         _ => Snippet::default(),
     };
     let explanation = Snippet::from_lines(b.explanation.iter().map(|(at, l)| (*l, *at)));
-    let options_html = b.options.iter()
+    let options_html = b
+        .options
+        .iter()
         .map(|o| markdown::render_inline(&Snippet::contiguous(o.text, o.text_at), ctx, out).html)
         .collect();
     RenderedParts {

@@ -1,6 +1,7 @@
 //! The question bank: `questions.md` parsed into `Question`s (see `courses/README.md` §4),
 //! with their prompts, options and explanations rendered once, and the short-answer rule.
 
+mod answers;
 mod body;
 mod build;
 mod split;
@@ -35,13 +36,18 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionKind {
     /// Exactly one right option (`correct` indexes `options`, in file order).
-    Single { options: Vec<String>, correct: usize },
+    Single {
+        options: Vec<String>,
+        correct: usize,
+    },
     /// One or more right options.
     Multiple {
         options: Vec<String>,
         correct: Vec<usize>,
     },
-    TrueFalse { answer: bool },
+    TrueFalse {
+        answer: bool,
+    },
     /// Any of `answers` is accepted, ignoring case and extra spaces.
     Short {
         answers: Vec<String>,
@@ -79,27 +85,22 @@ impl QuestionKind {
 }
 
 /// Reads `questions.md` in `course_dir`; `course_tags` are the course's competences.
+/// `None` when the file is missing or unreadable (the problem says which).
 pub(crate) fn load(
     course_dir: &Path,
     slug: &str,
     course_tags: &[String],
     out: &mut Vec<Problem>,
-) -> Vec<Question> {
+) -> Option<Vec<Question>> {
     let path = course_dir.join("questions.md");
     if !path.is_file() {
         out.push(Problem::whole(
             &path,
             "the course has no questions.md; add the question bank for the test",
         ));
-        return Vec::new();
+        return None;
     }
-    let file = match SourceFile::read(&path) {
-        Ok(file) => file,
-        Err(p) => {
-            out.push(p);
-            return Vec::new();
-        }
-    };
+    let file = SourceFile::read(&path).map_err(|p| out.push(p)).ok()?;
     let ctx = Context {
         file: &file,
         slug,
@@ -120,12 +121,15 @@ pub(crate) fn load(
         if let Some(first) = questions.iter().find(|other| other.id == q.id) {
             out.push(file.problem(
                 raw.id_at,
-                format!("question id \"{}\" is already used on line {}", q.id, first.line),
+                format!(
+                    "question id \"{}\" is already used on line {}",
+                    q.id, first.line
+                ),
             ));
         }
         questions.push(q);
     }
-    questions
+    Some(questions)
 }
 
 #[cfg(test)]

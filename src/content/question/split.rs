@@ -38,7 +38,9 @@ pub(crate) fn parse_setting(line: &str, at: usize) -> Option<Setting<'_>> {
     let (key, rest) = line.split_once(':')?;
     let key_trimmed = key.trim();
     let is_key = !key_trimmed.is_empty()
-        && key_trimmed.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
+        && key_trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_');
     if !is_key {
         return None;
     }
@@ -63,15 +65,26 @@ pub(crate) fn split<'a>(file: &'a SourceFile, out: &mut Vec<Problem>) -> Vec<Raw
             if let Some(rest) = line.strip_prefix("## ") {
                 let id = rest.trim();
                 let id_at = at + 3 + (rest.len() - rest.trim_start().len());
-                questions.push(RawQuestion { heading_at: at, id, id_at, settings: Vec::new(), body: Vec::new() });
+                questions.push(RawQuestion {
+                    heading_at: at,
+                    id,
+                    id_at,
+                    settings: Vec::new(),
+                    body: Vec::new(),
+                });
                 phase = Phase::BeforeSettings;
                 continue;
             }
             if line.starts_with("##") && !line.starts_with("###") && line.trim().len() > 2 {
-                out.push(file.problem(at, "write a space after ## to start a question, like ## mk-01"));
+                out.push(file.problem(
+                    at,
+                    "write a space after ## to start a question, like ## mk-01",
+                ));
             }
         }
-        let Some(q) = questions.last_mut() else { continue };
+        let Some(q) = questions.last_mut() else {
+            continue;
+        };
         if phase == Phase::Body || code {
             phase = Phase::Body;
             q.body.push((at, line));
@@ -103,7 +116,12 @@ mod tests {
         let s = parse_setting("Type:  single ", 10);
         assert_eq!(
             s,
-            Some(Setting { key: "type".into(), value: "single", key_at: 10, value_at: 17 })
+            Some(Setting {
+                key: "type".into(),
+                value: "single",
+                key_at: 10,
+                value_at: 17
+            })
         );
         assert_eq!(parse_setting("Lưu ý: x", 0), None);
         assert_eq!(parse_setting("no colon", 0), None);
@@ -117,8 +135,14 @@ mod tests {
         let qs = split(&file, &mut out);
         assert!(out.is_empty());
         assert_eq!(qs.len(), 2);
-        assert_eq!(qs.first().map(|q| (q.id, q.settings.len(), q.body.len())), Some(("mk-01", 2, 3)));
-        assert_eq!(qs.get(1).map(|q| (q.id, q.settings.len())), Some(("mk-02", 1)));
+        assert_eq!(
+            qs.first().map(|q| (q.id, q.settings.len(), q.body.len())),
+            Some(("mk-01", 2, 3))
+        );
+        assert_eq!(
+            qs.get(1).map(|q| (q.id, q.settings.len())),
+            Some(("mk-02", 1))
+        );
     }
 
     #[test]
@@ -128,10 +152,13 @@ mod tests {
         let mut out = Vec::new();
         let qs = split(&file, &mut out);
         let msgs: Vec<String> = out.iter().map(ToString::to_string).collect();
-        assert_eq!(msgs, vec![
-            "questions.md:1:1: write a space after ## to start a question, like ## mk-01",
-            "questions.md:4:1: expected a setting like type: single here; leave a blank line between the settings and the question text",
-        ]);
+        assert_eq!(
+            msgs,
+            vec![
+                "questions.md:1:1: write a space after ## to start a question, like ## mk-01",
+                "questions.md:4:1: expected a setting like type: single here; leave a blank line between the settings and the question text",
+            ]
+        );
         assert_eq!(qs.first().map(|q| q.body.clone()), Some(vec![(30, "Hỏi?")]));
     }
 }

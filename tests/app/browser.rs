@@ -1,0 +1,214 @@
+//! A real browser (Debian's headless Chromium through chromedriver) on a 360 px wide phone
+//! screen: a resident registers, logs out and logs in again.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::helpers::{Backend, PASSWORD, TestApp};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// Starts chromedriver and a headless Chromium, or says why not (a failure under CI).
+async fn browser() -> Option<(Driver, Client)> {
+    let missing = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+        .into_iter()
+        .find(|p| !std::path::Path::new(p).exists());
+    if let Some(path) = missing {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {path} is missing"
+        );
+        eprintln!("skipping the browser test: {path} is not installed");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("hvs-chrome-{:x}", rand::random::<u64>()));
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=360,740",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return Some((driver, client)),
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not start Chromium: {last_error:?}");
+}
+
+async fn fill(client: &Client, name: &str, value: &str) {
+    let field = client
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap();
+    field.clear().await.ok();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Waits until the page's main text contains `expected` (pages load after a click), and
+/// returns that text.
+async fn wait_for_text(client: &Client, expected: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(main) = client.find(Locator::Css("main")).await {
+            if let Ok(text) = main.text().await {
+                if text.contains(expected) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{expected:?} never appeared at {:?}; the page said: {last}",
+        client.current_url().await
+    );
+}
+
+async fn fits_the_screen(client: &Client) -> bool {
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fits.as_bool().unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
+    let Some((_driver, client)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    client.goto(&app.url("/")).await.unwrap();
+    assert!(fits_the_screen(&client).await, "home fits a 360 px screen");
+    client
+        .find(Locator::LinkText("Đăng ký học miễn phí"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    assert!(
+        fits_the_screen(&client).await,
+        "the registration form fits a 360 px screen"
+    );
+    fill(&client, "full_name", "Phạm Thị Hoa").await;
+    fill(&client, "contact", "0903 111 222").await;
+    fill(&client, "birth_year", "1956").await;
+    client
+        .find(Locator::Css("input[value='elderly']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "password", PASSWORD).await;
+    fill(&client, "password_confirm", "gõ nhầm mật khẩu rồi").await;
+    client
+        .find(Locator::Css("[name='consent']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("main form button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    wait_for_text(&client, "Hai mật khẩu chưa giống nhau").await;
+    let kept = client
+        .find(Locator::Css("[name='full_name']"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("Phạm Thị Hoa"),
+        "what was typed is kept"
+    );
+    fill(&client, "password", PASSWORD).await;
+    fill(&client, "password_confirm", PASSWORD).await;
+    client
+        .find(Locator::Css("main form button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let text = wait_for_text(&client, "Đăng ký thành công").await;
+    assert!(text.contains("0903 111 222"));
+    client
+        .find(Locator::XPath("//button[contains(., 'Đăng xuất')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Bạn đã đăng xuất").await;
+
+    client
+        .find(Locator::LinkText("Đăng nhập"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "contact", "+84903111222").await;
+    fill(&client, "password", PASSWORD).await;
+    client
+        .find(Locator::Css("main form button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let text = wait_for_text(&client, "Tài khoản của tôi").await;
+    assert!(text.contains("Phạm Thị Hoa"));
+    client.close().await.ok();
+}

@@ -1,0 +1,14 @@
+//! One integration test binary: every module spawns the real server on a free port with a
+//! fresh database, on SQLite and on PostgreSQL, and talks HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod browser;
+mod cli;
+mod csrf;
+mod mail;
+mod roles;
+mod sessions;
+mod storage;

@@ -1,0 +1,109 @@
+//! Every route checks the role: each route is tried by a visitor and by each role, and must
+//! refuse those who may not reach it (visitors are sent to log in; other roles get 403).
+
+use hocvuso::accounts::Role;
+use hocvuso::groups::Group;
+
+use crate::helpers::{Backend, Client, TestApp, location};
+use crate::on_both_backends;
+
+#[derive(Clone, Copy)]
+enum Who {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in person.
+    LoggedIn,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+/// The access table: every route of the application with who may reach it.
+fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
+    use Who::*;
+    vec![
+        ("GET", "/".into(), Public),
+        ("GET", "/healthz".into(), Public),
+        ("GET", "/register".into(), Public),
+        ("GET", "/login".into(), Public),
+        ("GET", "/password/forgot".into(), Public),
+        ("GET", "/password/reset/abc".into(), Public),
+        ("POST", "/password/forgot".into(), Public),
+        ("POST", "/password/reset".into(), Public),
+        ("GET", "/account".into(), LoggedIn),
+        ("GET", "/account/password".into(), LoggedIn),
+        ("POST", "/account/password".into(), LoggedIn),
+        ("POST", "/logout".into(), LoggedIn),
+        ("GET", "/admin".into(), Roles(&[Role::Admin])),
+        ("GET", "/admin/users".into(), Roles(&[Role::Admin])),
+        (
+            "POST",
+            format!("/admin/users/{target}/role"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/users/{target}/active"),
+            Roles(&[Role::Admin]),
+        ),
+    ]
+}
+
+async fn request(client: &Client, method: &str, path: &str) -> reqwest::Response {
+    match method {
+        "GET" => client.get(path).await,
+        _ => {
+            client
+                .post_form(path, &[("role", "learner"), ("active", "true")])
+                .await
+        }
+    }
+}
+
+async fn every_route_refuses_every_role_that_must_not_reach_it(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let target_login = app.create_user(Role::Learner, Group::Students);
+    let target = app.user(&target_login).id;
+    let table = routes(target);
+
+    let visitor = app.client();
+    for (method, path, who) in &table {
+        let resp = request(&visitor, method, path).await;
+        let status = resp.status().as_u16();
+        match who {
+            Who::Public => assert_ne!(status, 403, "visitor {method} {path}"),
+            _ => {
+                assert_eq!(status, 303, "visitor {method} {path}");
+                assert!(
+                    location(&resp).starts_with("/login?next="),
+                    "visitor {method} {path}"
+                );
+            }
+        }
+    }
+
+    for role in Role::ALL {
+        for (method, path, who) in &table {
+            // A fresh login per request: some routes (logout, role change) end sessions.
+            let (client, _) = app.logged_in(role).await;
+            let resp = request(&client, method, path).await;
+            let status = resp.status().as_u16();
+            let allowed = match who {
+                Who::Public | Who::LoggedIn => true,
+                Who::Roles(roles) => roles.contains(&role),
+            };
+            if allowed {
+                assert_ne!(status, 403, "{role:?} may {method} {path}");
+                assert!(
+                    !location(&resp).starts_with("/login"),
+                    "{role:?} {method} {path}"
+                );
+            } else {
+                assert_eq!(status, 403, "{role:?} must not {method} {path}");
+                let page = resp.text().await.unwrap();
+                assert!(page.contains("Bạn không có quyền xem trang này"));
+            }
+        }
+    }
+}
+
+on_both_backends!(every_route_refuses_every_role_that_must_not_reach_it);
