@@ -102,6 +102,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let admin_login = settings.admin_login.clone();
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings.clone()).await?;
+        crate::startup::reload_on_sighup(app.library());
+        if settings.watch_courses {
+            crate::startup::watch_courses(app.library());
+        }
         if let Some(otp) = ensure_first_admin(app.pool(), &admin_login)? {
             print_first_admin(&admin_login, &otp);
         }

@@ -41,6 +41,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// HTTP worker threads (`HOCVUSO_WORKERS`, default: one per core).
     pub workers: Option<usize>,
+    /// Reload courses when their files change (`HOCVUSO_WATCH_COURSES=true`, for authors).
+    pub watch_courses: bool,
     /// Name of the ward or commune shown on pages (`HOCVUSO_WARD_NAME`).
     pub ward_name: String,
     /// Login of the first administrator created on an empty database (`HOCVUSO_ADMIN_LOGIN`).
@@ -93,6 +95,7 @@ impl Settings {
             trust_proxy: env_bool("HOCVUSO_TRUST_PROXY"),
             db_pool_size: env_parse("HOCVUSO_DB_POOL", 8)?,
             workers: env_opt("HOCVUSO_WORKERS").and_then(|v| v.parse().ok()),
+            watch_courses: env_bool("HOCVUSO_WATCH_COURSES"),
             ward_name: env_or("HOCVUSO_WARD_NAME", "Phường Dương Kinh"),
             admin_login: env_or("HOCVUSO_ADMIN_LOGIN", "admin@hocvuso.local"),
             data_dir,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cli_courses;
 pub mod config;
 pub mod content;
+pub mod courses;
 pub mod db;
 pub mod error;
 pub mod forms;

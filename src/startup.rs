@@ -2,6 +2,7 @@
 //! port 0 and talk HTTP to the real thing.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::header;
@@ -12,6 +13,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::accounts::{self, Contact, CreateError, User};
 use crate::config::Settings;
+use crate::courses::Library;
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::keys::Keys;
@@ -26,6 +28,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
 pub struct Application {
     port: u16,
     pool: Pool,
+    library: Arc<Library>,
     server: Server,
 }
 
@@ -41,6 +44,7 @@ impl Application {
             &settings.mail_from,
         )?;
         tracing::info!(mail = %mailer.describe(), database = ?db::Backend::from_url(&settings.database_url), "starting");
+        let library = Arc::new(Library::load(&settings.courses_dir));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("Failed to bind {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
@@ -51,6 +55,7 @@ impl Application {
             csrf_secret: keys.derive("csrf"),
             keys,
             limits: LoginLimits::new(settings.trust_proxy, settings.login_burst),
+            library: library.clone(),
             mailer,
             settings,
         });
@@ -87,6 +92,7 @@ impl Application {
         Ok(Application {
             port,
             pool,
+            library,
             server: server.run(),
         })
     }
@@ -97,6 +103,11 @@ impl Application {
 
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The courses, for reloading on SIGHUP or on file change.
+    pub fn library(&self) -> Arc<Library> {
+        self.library.clone()
     }
 
     /// A handle to stop the server gracefully.
@@ -125,4 +136,37 @@ pub fn ensure_first_admin(pool: &Pool, login: &str) -> anyhow::Result<Option<Str
         Err(CreateError::Taken) => Ok(None),
         Err(CreateError::Db(e)) => Err(e.into()),
     }
+}
+
+/// Reloads the courses when the process gets SIGHUP (`kill -HUP <pid>`).
+pub fn reload_on_sighup(library: Arc<Library>) {
+    #[cfg(unix)]
+    actix_web::rt::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload courses from the teachers' page");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            let library = library.clone();
+            if let Err(e) = actix_web::rt::task::spawn_blocking(move || library.reload()).await {
+                tracing::error!(error = ?e, "course reload failed");
+            }
+        }
+    });
+}
+
+/// In development: reloads the courses within two seconds of any file change under the folder.
+pub fn watch_courses(library: Arc<Library>) {
+    std::thread::spawn(move || {
+        let mut last = crate::courses::catalog::fingerprint(library.dir());
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            let now = crate::courses::catalog::fingerprint(library.dir());
+            if now != last {
+                last = now;
+                library.reload();
+            }
+        }
+    });
 }

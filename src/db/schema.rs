@@ -44,4 +44,17 @@ diesel::table! {
 
 diesel::joinable!(users -> units (unit_id));
 diesel::joinable!(password_resets -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(units, users, password_resets);
+
+diesel::table! {
+    lesson_progress (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        course_slug -> Text,
+        lesson_slug -> Text,
+        course_version -> Text,
+        assisted_by -> Nullable<BigInt>,
+        completed_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(units, users, password_resets, lesson_progress);

@@ -66,3 +66,9 @@ role_guard!(
     AdminUser,
     [Role::Admin]
 );
+
+role_guard!(
+    /// Teachers and administrators.
+    TeacherUser,
+    [Role::Teacher, Role::Admin]
+);

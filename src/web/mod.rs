@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod courses;
 pub mod csrf;
 pub mod home;
 pub mod limits;
 pub mod render;
 pub mod reset;
 pub mod session;
+pub mod teach;
 
 use actix_web::web;
 
@@ -26,6 +28,7 @@ pub struct AppState {
     pub settings: Settings,
     pub mailer: Mailer,
     pub limits: limits::LoginLimits,
+    pub library: std::sync::Arc<crate::courses::Library>,
 }
 
 /// Every route, in one place.
@@ -48,5 +51,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::index)
         .service(admin::users)
         .service(admin::set_role)
-        .service(admin::set_active);
+        .service(admin::set_active)
+        .service(courses::catalog_page)
+        .service(courses::course_page)
+        .service(courses::lesson_page)
+        .service(courses::mark_done)
+        .service(courses::search_page)
+        .service(courses::media_file)
+        .service(teach::dashboard)
+        .service(teach::reload)
+        .service(teach::preview_course)
+        .service(teach::preview_lesson);
 }

@@ -72,6 +72,10 @@ pub fn flash_text(code: &str) -> Option<&'static str> {
         "role_changed" => "Đã đổi vai trò của tài khoản.",
         "activated" => "Đã mở lại tài khoản.",
         "deactivated" => "Đã khoá tài khoản.",
+        "reloaded" => "Đã đọc lại các khoá học. Không có lỗi.",
+        "reloaded_with_problems" => {
+            "Đã đọc lại các khoá học, nhưng có lỗi: xem danh sách bên dưới. Khoá học lỗi vẫn dùng bản tốt gần nhất."
+        }
         _ => return None,
     })
 }

@@ -62,7 +62,10 @@ pub fn session_removal() -> Cookie<'static> {
 
 /// Paths that need neither session nor CSRF cookie.
 fn is_bare(path: &str) -> bool {
-    path.starts_with("/static/") || path == "/healthz" || path == "/favicon.ico"
+    path.starts_with("/static/")
+        || path.starts_with("/media/")
+        || path == "/healthz"
+        || path == "/favicon.ico"
 }
 
 /// Paths a person who must change a one-time password may still open.

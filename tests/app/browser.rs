@@ -212,3 +212,119 @@ async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
     assert!(text.contains("Phạm Thị Hoa"));
     client.close().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
+    let Some((_driver, client)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let login = app.create_user(
+        hocvuso::accounts::Role::Learner,
+        hocvuso::groups::Group::Elderly,
+    );
+    client.goto(&app.url("/login?next=/courses")).await.unwrap();
+    fill(&client, "contact", &login).await;
+    fill(&client, "password", PASSWORD).await;
+    client
+        .find(Locator::Css("main form button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Dành cho bạn: Người dân, người cao tuổi").await;
+    assert!(
+        fits_the_screen(&client).await,
+        "the catalog fits a 360 px screen"
+    );
+
+    client
+        .find(Locator::LinkText("An toàn mật khẩu và xác thực hai bước"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Đã học 0/2 bài").await;
+    client
+        .find(Locator::LinkText("Bắt đầu học"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "chìa khoá").await;
+    assert!(
+        fits_the_screen(&client).await,
+        "a lesson with a table fits a 360 px screen"
+    );
+
+    // The reader tools appear only with JavaScript, and work.
+    let listen = client
+        .find(Locator::XPath("//button[contains(., 'Nghe bài')]"))
+        .await;
+    assert!(
+        listen.is_ok(),
+        "the listen button is shown where the browser can speak"
+    );
+    client
+        .find(Locator::XPath("//button[contains(., 'Chữ to hơn')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let large = client
+        .execute(
+            "return document.documentElement.classList.contains('large-text');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(large.as_bool(), Some(true), "larger text switched on");
+
+    client
+        .find(Locator::XPath(
+            "//button[contains(., 'Đánh dấu đã học xong')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let text = wait_for_text(&client, "Tạo mật khẩu mạnh").await;
+    assert!(
+        text.contains("nhờ con cháu ghi mật khẩu"),
+        "the elderly passage is shown"
+    );
+    assert!(
+        !text.contains("trình quản lý mật khẩu"),
+        "the students' passage is not"
+    );
+    let still_large = client
+        .execute(
+            "return document.documentElement.classList.contains('large-text');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        still_large.as_bool(),
+        Some(true),
+        "larger text is remembered"
+    );
+
+    client
+        .find(Locator::XPath(
+            "//button[contains(., 'Đánh dấu đã học xong')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let text = wait_for_text(&client, "Đã học 2/2 bài").await;
+    assert!(text.contains("Làm bài kiểm tra"));
+    client.close().await.ok();
+}

@@ -93,7 +93,8 @@ pub fn test_settings(data_dir: PathBuf, database_url: String) -> Settings {
     settings.smtp_url = None;
     settings.signing_key = None;
     settings.login_burst = 10_000;
-    settings.courses_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    settings.courses_dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/courses/good");
     settings
 }
 

@@ -17,6 +17,8 @@ enum Who {
     Roles(&'static [Role]),
 }
 
+const TEACHERS: &[Role] = &[Role::Teacher, Role::Admin];
+
 /// The access table: every route of the application with who may reach it.
 fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
     use Who::*;
@@ -44,6 +46,32 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
             "POST",
             format!("/admin/users/{target}/active"),
             Roles(&[Role::Admin]),
+        ),
+        ("GET", "/courses".into(), Public),
+        ("GET", "/courses/an-toan-mat-khau".into(), Public),
+        ("GET", "/courses/an-toan-mat-khau/lessons/1".into(), Public),
+        (
+            "POST",
+            "/courses/an-toan-mat-khau/lessons/1/done".into(),
+            LoggedIn,
+        ),
+        ("GET", "/search?q=m%E1%BA%ADt".into(), Public),
+        (
+            "GET",
+            "/media/an-toan-mat-khau/images/hai-buoc.svg".into(),
+            Public,
+        ),
+        ("GET", "/teach".into(), Roles(TEACHERS)),
+        ("POST", "/teach/reload".into(), Roles(TEACHERS)),
+        (
+            "GET",
+            "/teach/courses/an-toan-mat-khau".into(),
+            Roles(TEACHERS),
+        ),
+        (
+            "GET",
+            "/teach/courses/an-toan-mat-khau/lessons/1?as=students".into(),
+            Roles(TEACHERS),
         ),
     ]
 }
