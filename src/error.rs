@@ -21,6 +21,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("missing or wrong CSRF token")]
     Csrf,
+    /// A write met a unique constraint it can retry (a random code collided).
+    #[error("conflict")]
+    Conflict,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
@@ -99,7 +102,7 @@ impl AppError {
                 ),
                 ("/login", "Quay lại trang đăng nhập"),
             ),
-            AppError::Internal(_) => (
+            AppError::Conflict | AppError::Internal(_) => (
                 "Máy chủ đang gặp sự cố",
                 "Đã có lỗi ở phía chúng tôi, không phải do bạn. Dữ liệu bạn đã lưu vẫn còn. \
                  Hãy thử lại sau ít phút."
@@ -124,7 +127,7 @@ impl ResponseError for AppError {
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Conflict | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -1,6 +1,10 @@
-//! Signing keys: one Ed25519 seed, configured or generated into `<data_dir>/keys/` on first
-//! start (never committed). Session tokens are signed with it; other secrets (CSRF tokens)
-//! are derived from it, so servers that share the seed share everything.
+//! Keys: one 32-byte seed, configured or generated into `<data_dir>/keys/` on first start
+//! (never committed). Every secret is derived from it — the HMAC key of session tokens, the
+//! CSRF key, the Ed25519 key of certificates — so servers that share the seed share them all.
+//!
+//! Session tokens use HS256: only our servers ever check them, and an HMAC check costs a
+//! microsecond where an Ed25519 check costs fifty, on every request. Certificates, which
+//! others verify with our public key, are signed with Ed25519 (`certificates::sign`).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,8 +12,6 @@ use std::path::Path;
 use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::SigningKey;
-use ed25519_dalek::pkcs8::EncodePrivateKey;
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -19,7 +21,7 @@ use sha2::{Digest, Sha256};
 pub struct Keys {
     pub encoding: EncodingKey,
     pub decoding: DecodingKey,
-    /// Key id: the first 16 hex digits of SHA-256 of the public key.
+    /// Key id: the first 16 hex digits of SHA-256 of the session key.
     pub kid: String,
     seed: [u8; 32],
 }
@@ -43,18 +45,17 @@ impl Keys {
     }
 
     pub fn from_seed(seed: [u8; 32]) -> anyhow::Result<Keys> {
-        let signing = SigningKey::from_bytes(&seed);
-        let der = signing
-            .to_pkcs8_der()
-            .map_err(|e| anyhow::anyhow!("Failed to encode the signing key: {e}"))?;
-        let public = signing.verifying_key().to_bytes();
-        let kid = hex(&Sha256::digest(public)[..8]);
-        Ok(Keys {
-            encoding: EncodingKey::from_ed_der(der.as_bytes()),
-            decoding: DecodingKey::from_ed_der(&public),
-            kid,
+        let mut keys = Keys {
+            encoding: EncodingKey::from_secret(&[]),
+            decoding: DecodingKey::from_secret(&[]),
+            kid: String::new(),
             seed,
-        })
+        };
+        let secret = keys.derive("session-hmac");
+        keys.encoding = EncodingKey::from_secret(&secret);
+        keys.decoding = DecodingKey::from_secret(&secret);
+        keys.kid = hex(&Sha256::digest(secret)[..8]);
+        Ok(keys)
     }
 
     /// A secret for one purpose, derived from the seed (SHA-256 of label and seed).

@@ -6,6 +6,9 @@
 //! nothing of HTTP or storage.
 
 pub mod accounts;
+pub mod assessment;
+pub mod audit;
+pub mod certificates;
 pub mod cli;
 pub mod cli_courses;
 pub mod config;

@@ -45,6 +45,7 @@ impl Application {
         )?;
         tracing::info!(mail = %mailer.describe(), database = ?db::Backend::from_url(&settings.database_url), "starting");
         let library = Arc::new(Library::load(&settings.courses_dir));
+        let cert_keys = crate::certificates::CertKeys::derive(&keys)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("Failed to bind {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
@@ -52,10 +53,13 @@ impl Application {
         let secure = settings.secure_cookies;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
+            backend: db::Backend::from_url(&settings.database_url),
             csrf_secret: keys.derive("csrf"),
             keys,
             limits: LoginLimits::new(settings.trust_proxy, settings.login_burst),
             library: library.clone(),
+            batcher: crate::db::batch::Batcher::start(pool.clone()),
+            cert_keys,
             mailer,
             settings,
         });

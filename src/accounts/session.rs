@@ -1,4 +1,4 @@
-//! Login sessions as signed tokens (JWT, EdDSA): nothing is kept on the server, so any server
+//! Login sessions as signed tokens (JWT, HS256 with a key derived from the server seed): nothing is kept on the server, so any server
 //! sharing the signing key serves the same users. A token names the account and its
 //! `session_version`; log-out, a password change, deactivation and a role change bump the
 //! version, which kills every earlier token.
@@ -46,16 +46,16 @@ pub fn issue(keys: &Keys, user: &User, minutes: i64) -> anyhow::Result<String> {
         exp: now + minutes * 60,
         iss: ISSUER.into(),
     };
-    let mut header = Header::new(Algorithm::EdDSA);
+    let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(keys.kid.clone());
     jsonwebtoken::encode(&header, &claims, &keys.encoding)
         .map_err(|e| anyhow::anyhow!("Failed to sign a session token: {e}"))
 }
 
-/// Verifies signature, algorithm (EdDSA only), issuer and expiry (5 s leeway for clocks).
+/// Verifies signature, algorithm (HS256 only), issuer and expiry (5 s leeway for clocks).
 /// Whether the account still accepts the token is the caller's check ([`accepts`]).
 pub fn verify(keys: &Keys, token: &str) -> Option<Claims> {
-    let mut validation = Validation::new(Algorithm::EdDSA);
+    let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 5;
     validation.set_issuer(&[ISSUER]);
     validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);

@@ -1,6 +1,7 @@
 //! Storage: the one connection type over SQLite and PostgreSQL, the pool, migrations and
 //! write transactions. Only this module knows which backend runs.
 
+pub mod batch;
 pub mod schema;
 
 use std::time::Duration;
@@ -108,6 +109,9 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     };
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        // A local SQLite file does not break; checking each connection out with a query would
+        // double the cost of every read.
+        .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(30))
         .build(manager)
         .context("Failed to open the database")?;

@@ -123,8 +123,20 @@ pub async fn set_role(
     let pool = state.pool.clone();
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
-        User::find(&mut conn, id)?.ok_or(AppError::NotFound)?;
-        Ok(User::set_role(&mut conn, id, role)?)
+        crate::db::write_tx(&mut conn, |conn| -> Result<(), AppError> {
+            let before = User::find(conn, id)?.ok_or(AppError::NotFound)?;
+            User::set_role(conn, id, role)?;
+            let subject = format!("user:{id}");
+            crate::audit::record(
+                conn,
+                admin.id,
+                "user.role",
+                &subject,
+                Some(&before.role),
+                Some(role.as_str()),
+            )?;
+            Ok(())
+        })
     })
     .await??;
     Ok(redirect("/admin/users", Some("role_changed")))
@@ -152,8 +164,21 @@ pub async fn set_active(
     let pool = state.pool.clone();
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
-        User::find(&mut conn, id)?.ok_or(AppError::NotFound)?;
-        Ok(User::set_active(&mut conn, id, active)?)
+        crate::db::write_tx(&mut conn, |conn| -> Result<(), AppError> {
+            let before = User::find(conn, id)?.ok_or(AppError::NotFound)?;
+            User::set_active(conn, id, active)?;
+            let subject = format!("user:{id}");
+            let state = |a: bool| if a { "active" } else { "inactive" };
+            crate::audit::record(
+                conn,
+                admin.id,
+                "user.active",
+                &subject,
+                Some(state(before.active)),
+                Some(state(active)),
+            )?;
+            Ok(())
+        })
     })
     .await??;
     Ok(redirect(

@@ -72,3 +72,9 @@ role_guard!(
     TeacherUser,
     [Role::Teacher, Role::Admin]
 );
+
+role_guard!(
+    /// Those who print certificates in bulk: administrators and unit managers.
+    PrintUser,
+    [Role::Manager, Role::Admin]
+);

@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod assessment;
 pub mod auth;
+pub mod certificates;
 pub mod courses;
 pub mod csrf;
 pub mod home;
@@ -23,12 +25,39 @@ use crate::mail::Mailer;
 /// Everything handlers share. Nothing here is per-user: sessions live in signed cookies.
 pub struct AppState {
     pub pool: Pool,
+    pub backend: crate::db::Backend,
     pub keys: Keys,
     pub csrf_secret: [u8; 32],
     pub settings: Settings,
     pub mailer: Mailer,
     pub limits: limits::LoginLimits,
     pub library: std::sync::Arc<crate::courses::Library>,
+    pub batcher: crate::db::batch::Batcher,
+    pub cert_keys: crate::certificates::CertKeys,
+}
+
+impl AppState {
+    /// Runs a read-only query. On SQLite it runs right here when a connection is free: a read
+    /// takes microseconds and never waits for a lock in WAL mode, so handing it to another
+    /// thread would cost more than the query. On PostgreSQL (a network round trip) it runs on
+    /// the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::db::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    {
+        if self.backend == crate::db::Backend::Sqlite {
+            if let Some(mut conn) = self.pool.try_get() {
+                return f(&mut conn);
+            }
+        }
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
 }
 
 /// Every route, in one place.
@@ -58,6 +87,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(courses::mark_done)
         .service(courses::search_page)
         .service(courses::media_file)
+        .service(assessment::landing)
+        .service(assessment::start)
+        .service(assessment::show)
+        .service(assessment::attempt_json)
+        .service(assessment::answer)
+        .service(certificates::mine)
+        .service(certificates::pdf_bulk)
+        .service(certificates::printable)
+        .service(certificates::pdf_one)
+        .service(certificates::verify_form)
+        .service(certificates::verify)
+        .service(certificates::token)
+        .service(certificates::jwks)
+        .service(certificates::admin_list)
+        .service(certificates::revoke)
+        .service(certificates::reissue)
         .service(teach::dashboard)
         .service(teach::reload)
         .service(teach::preview_course)

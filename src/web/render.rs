@@ -72,6 +72,10 @@ pub fn flash_text(code: &str) -> Option<&'static str> {
         "role_changed" => "Đã đổi vai trò của tài khoản.",
         "activated" => "Đã mở lại tài khoản.",
         "deactivated" => "Đã khoá tài khoản.",
+        "answers_saved" => "Đã lưu câu trả lời. Bạn có thể làm tiếp hoặc nộp bài.",
+        "time_over" => "Đã hết giờ làm bài: câu trả lời gửi sau giờ không được tính.",
+        "certificate_revoked" => "Đã thu hồi chứng nhận và ghi vào nhật ký.",
+        "certificate_reissued" => "Đã cấp lại chứng nhận với mã mới.",
         "reloaded" => "Đã đọc lại các khoá học. Không có lỗi.",
         "reloaded_with_problems" => {
             "Đã đọc lại các khoá học, nhưng có lỗi: xem danh sách bên dưới. Khoá học lỗi vẫn dùng bản tốt gần nhất."

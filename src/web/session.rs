@@ -19,6 +19,8 @@ use crate::error::AppError;
 #[derive(Clone, Debug, Default)]
 pub struct RequestSession {
     pub user: Option<User>,
+    /// The helper (Tổ công nghệ số) working with this learner, in assisted mode.
+    pub assisted_by: Option<i64>,
     pub csrf_cookie: String,
     csrf_secret: [u8; 32],
 }
@@ -83,12 +85,7 @@ async fn load_user(
     let Some(id) = claims.user_id() else {
         return Ok(None);
     };
-    let pool = state.pool.clone();
-    let user = web::block(move || -> Result<Option<User>, AppError> {
-        let mut conn = pool.get()?;
-        Ok(User::find(&mut conn, id)?)
-    })
-    .await??;
+    let user = state.read(move |conn| Ok(User::find(conn, id)?)).await?;
     let renew = claims.wants_renewal(chrono::Utc::now().timestamp());
     Ok(user
         .filter(|u| session::accepts(u, &claims))
@@ -141,6 +138,7 @@ pub async fn middleware(
     }
     req.extensions_mut().insert(RequestSession {
         user: user.clone(),
+        assisted_by: None,
         csrf_cookie: csrf_cookie.clone(),
         csrf_secret: state.csrf_secret,
     });

@@ -5,7 +5,9 @@
 mod helpers;
 
 mod accounts;
+mod assessment;
 mod browser;
+mod certificates;
 mod cli;
 mod courses;
 mod csrf;
