@@ -9,7 +9,6 @@ use actix_web::http::header;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use tracing_actix_web::TracingLogger;
 
 use crate::accounts::{self, Contact, CreateError, User};
 use crate::config::Settings;
@@ -82,7 +81,7 @@ impl Application {
                 .wrap(from_fn(session::middleware))
                 .wrap(headers)
                 .wrap(Compress::default())
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(crate::web::request_id::middleware))
                 .configure(routes)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)

@@ -79,17 +79,17 @@ impl User {
         users::table
             .find(id)
             .select(User::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 
     pub fn find_by_contact(conn: &mut DbConn, contact: &Contact) -> QueryResult<Option<User>> {
         let query = users::table.select(User::as_select());
         match contact {
-            Contact::Phone(p) => query.filter(users::phone.eq(p.as_e164())).first(conn),
-            Contact::Email(e) => query.filter(users::email.eq(e)).first(conn),
+            Contact::Phone(p) => query.filter(users::phone.eq(p.as_e164())).load(conn),
+            Contact::Email(e) => query.filter(users::email.eq(e)).load(conn),
         }
-        .optional()
+        .map(crate::db::single)
     }
 
     /// Inserts the account; a phone or email already in use is `CreateError::Taken`.
@@ -211,7 +211,7 @@ impl Unit {
         units::table
             .find(id)
             .select(Unit::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 }

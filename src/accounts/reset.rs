@@ -41,8 +41,8 @@ pub fn peek(conn: &mut DbConn, token: &str) -> QueryResult<Option<i64>> {
         .filter(password_resets::used_at.is_null())
         .filter(password_resets::expires_at.gt(now()))
         .select(password_resets::user_id)
-        .first(conn)
-        .optional()
+        .load(conn)
+        .map(crate::db::single)
 }
 
 /// Marks the token used and returns its account; `None` if it was not valid. Only one of

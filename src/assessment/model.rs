@@ -74,8 +74,8 @@ impl Attempt {
         attempts::table
             .find(id)
             .select(Attempt::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 
     pub fn is_open(&self) -> bool {
@@ -95,8 +95,8 @@ impl Attempt {
             .filter(attempts::kind.eq(kind.as_str()))
             .filter(attempts::submitted_at.is_null())
             .select(Attempt::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 
     /// Every submitted attempt of the learner at a course, newest first.

@@ -51,8 +51,8 @@ impl Certificate {
         certificates::table
             .filter(certificates::code.eq(code))
             .select(Certificate::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 
     /// The learner's valid certificate for a course version, if any.
@@ -68,8 +68,8 @@ impl Certificate {
             .filter(certificates::course_version.eq(version))
             .filter(certificates::revoked_at.is_null())
             .select(Certificate::as_select())
-            .first(conn)
-            .optional()
+            .load(conn)
+            .map(crate::db::single)
     }
 
     /// True when the learner holds a valid certificate of any version of the course.

@@ -56,11 +56,10 @@ async fn all_progress(
     let Some(user) = user else {
         return Ok(HashMap::new());
     };
-    let (pool, id) = (state.pool.clone(), user.id);
-    web::block(move || -> Result<_, AppError> {
-        Ok(progress::done_by_course(&mut *pool.get()?, id)?)
-    })
-    .await?
+    let id = user.id;
+    state
+        .read(move |conn| Ok(progress::done_by_course(conn, id)?))
+        .await
 }
 
 async fn course_progress(
@@ -69,11 +68,10 @@ async fn course_progress(
     course: &Course,
 ) -> Result<Option<HashSet<String>>, AppError> {
     let Some(user) = user else { return Ok(None) };
-    let (pool, id, slug) = (state.pool.clone(), user.id, course.slug.clone());
-    let done = web::block(move || -> Result<_, AppError> {
-        Ok(progress::done_in_course(&mut *pool.get()?, id, &slug)?)
-    })
-    .await??;
+    let (id, slug) = (user.id, course.slug.clone());
+    let done = state
+        .read(move |conn| Ok(progress::done_in_course(conn, id, &slug)?))
+        .await?;
     Ok(Some(done))
 }
 

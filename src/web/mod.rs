@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod home;
 pub mod limits;
 pub mod render;
+pub mod request_id;
 pub mod reset;
 pub mod session;
 pub mod teach;
@@ -62,8 +63,21 @@ impl AppState {
 
 /// Every route, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(home::home)
+    // The router tries routes in this order, and a route with a parameter costs a pattern
+    // match: the pages learners open most come first.
+    cfg.service(courses::lesson_page)
+        .service(courses::course_page)
+        .service(courses::catalog_page)
+        .service(home::home)
         .service(home::healthz)
+        .service(courses::mark_done)
+        .service(assessment::landing)
+        .service(assessment::start)
+        .service(assessment::show)
+        .service(assessment::attempt_json)
+        .service(assessment::answer)
+        .service(courses::search_page)
+        .service(courses::media_file)
         .route("/static/{path:.*}", web::get().to(render::static_file))
         .service(accounts::register_form)
         .service(accounts::register)
@@ -77,21 +91,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reset::forgot)
         .service(reset::reset_form)
         .service(reset::reset_password)
-        .service(admin::index)
-        .service(admin::users)
-        .service(admin::set_role)
-        .service(admin::set_active)
-        .service(courses::catalog_page)
-        .service(courses::course_page)
-        .service(courses::lesson_page)
-        .service(courses::mark_done)
-        .service(courses::search_page)
-        .service(courses::media_file)
-        .service(assessment::landing)
-        .service(assessment::start)
-        .service(assessment::show)
-        .service(assessment::attempt_json)
-        .service(assessment::answer)
         .service(certificates::mine)
         .service(certificates::pdf_bulk)
         .service(certificates::printable)
@@ -103,6 +102,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(certificates::admin_list)
         .service(certificates::revoke)
         .service(certificates::reissue)
+        .service(admin::index)
+        .service(admin::users)
+        .service(admin::set_role)
+        .service(admin::set_active)
         .service(teach::dashboard)
         .service(teach::reload)
         .service(teach::preview_course)
