@@ -59,6 +59,7 @@ impl Application {
             library: library.clone(),
             batcher: crate::db::batch::Batcher::start(pool.clone()),
             cert_keys,
+            pages: Default::default(),
             mailer,
             settings,
         });

@@ -27,6 +27,8 @@ pub mod gift;
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fuzz;
 
 pub use crate::groups::{Group, UnknownGroup};
 pub use course::{Course, TestSettings};

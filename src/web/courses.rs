@@ -13,7 +13,7 @@ use tera::Context;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::csrf::CsrfForm;
-use super::render::{page, redirect};
+use super::render::{cached_page, page, redirect};
 use super::session::RequestSession;
 use crate::accounts::User;
 use crate::content::Course;
@@ -234,8 +234,24 @@ pub async fn lesson_page(
     let course = catalog.course(&slug).ok_or(AppError::NotFound)?;
     let user = RequestSession::of(&req).user;
     let done = course_progress(&state, user.as_ref(), course).await?;
-    let ctx = lesson_context(course, number, group_of(user.as_ref()), done.as_ref())?;
-    page(&req, "courses/lesson.html", ctx)
+    let group = group_of(user.as_ref());
+    let lesson_done = done.as_ref().and_then(|d| {
+        let lesson = course.lessons.get((number as usize).checked_sub(1)?)?;
+        Some(d.contains(&lesson.slug))
+    });
+    let all_done = done
+        .as_ref()
+        .is_some_and(|d| CourseProgress::of(course, d).complete());
+    // Everything the page shows: the lesson (by version), the group's passages, and whether
+    // the learner is logged in, has done it, and has done the whole course.
+    let key = format!(
+        "{slug}@{}#{number}|{}|{lesson_done:?}|{all_done}",
+        course.version,
+        group.map(Group::as_str).unwrap_or("-"),
+    );
+    cached_page(&req, &state.pages, &key, "courses/lesson.html", || {
+        lesson_context(course, number, group, done.as_ref())
+    })
 }
 
 #[derive(Deserialize)]

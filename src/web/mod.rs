@@ -35,6 +35,7 @@ pub struct AppState {
     pub library: std::sync::Arc<crate::courses::Library>,
     pub batcher: crate::db::batch::Batcher,
     pub cert_keys: crate::certificates::CertKeys,
+    pub pages: render::PageCache,
 }
 
 impl AppState {

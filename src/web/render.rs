@@ -156,6 +156,83 @@ pub fn page_with_status(
     Ok(resp.body(body))
 }
 
+/// Pages whose HTML depends only on content and on a few facts about the viewer (their
+/// group, role, whether the lesson is done): rendered once per combination, then served with
+/// the viewer's CSRF token put in. The key names every fact the page shows.
+#[derive(Default)]
+pub struct PageCache {
+    pages: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<String>>>,
+}
+
+/// Stands for the CSRF token in a cached page.
+const CSRF_SLOT: &str = "\u{1}csrf\u{1}";
+/// Pages kept at most; past that the cache starts again (a reload changes every key anyway).
+const MAX_CACHED_PAGES: usize = 4096;
+
+impl PageCache {
+    fn get(&self, key: &str) -> Option<std::sync::Arc<String>> {
+        self.pages.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: String, page: std::sync::Arc<String>) {
+        if let Ok(mut pages) = self.pages.lock() {
+            if pages.len() >= MAX_CACHED_PAGES {
+                pages.clear();
+            }
+            pages.insert(key, page);
+        }
+    }
+}
+
+/// Renders `name` through the page cache. `key` must name everything the page shows besides
+/// the viewer's role and CSRF token; `build` makes the context on a miss. Pages with a flash
+/// message are rendered afresh.
+pub fn cached_page(
+    req: &HttpRequest,
+    cache: &PageCache,
+    key: &str,
+    name: &str,
+    build: impl FnOnce() -> Result<Context, AppError>,
+) -> Result<HttpResponse, AppError> {
+    if req.cookie(FLASH_COOKIE).is_some() {
+        return page(req, name, build()?);
+    }
+    let session = RequestSession::of(req);
+    let role = session.user.as_ref().map(|u| u.role());
+    let full_key = format!(
+        "{name}|{key}|{}",
+        role.map(|r| r.as_str()).unwrap_or("visitor")
+    );
+    let html = match cache.get(&full_key) {
+        Some(html) => html,
+        None => {
+            let mut ctx = build()?;
+            if let Some(role) = role {
+                ctx.insert(
+                    "me",
+                    &Me {
+                        id: 0,
+                        name: "",
+                        role: role.as_str(),
+                        role_label: role.label_vi(),
+                    },
+                );
+            }
+            ctx.insert("csrf_token", CSRF_SLOT);
+            if let Some(state) = req.app_data::<web::Data<super::AppState>>() {
+                ctx.insert("ward_name", &state.settings.ward_name);
+            }
+            let html = std::sync::Arc::new(render_plain(name, &ctx)?);
+            cache.put(full_key, html.clone());
+            html
+        }
+    };
+    let body = html.replace(CSRF_SLOT, &session.csrf_field());
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
 /// `GET /static/{path}`: CSS, scripts, fonts and icons from the binary.
 pub async fn static_file(path: web::Path<String>) -> HttpResponse {
     let path = path.into_inner();

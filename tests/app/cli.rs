@@ -156,3 +156,43 @@ fn courses_check_names_file_line_and_column_and_fails() {
     );
     assert!(out.contains("problem(s) found"));
 }
+
+#[test]
+fn question_banks_go_to_moodle_gift_and_back() {
+    let course = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/courses/good/an-toan-mat-khau"
+    );
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let gift = dir.join("bank.gift");
+    let (ok, _, err) = run(&[
+        "courses",
+        "export-gift",
+        course,
+        "--out",
+        &gift.to_string_lossy(),
+    ]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&gift).unwrap();
+    assert!(
+        text.contains("::mk-01::") && text.contains("::mk-03::") && text.contains("{F"),
+        "{text}"
+    );
+    assert!(err.contains("4 question(s) exported"), "{err}");
+    let (ok, bank, _) = run(&["courses", "import-gift", &gift.to_string_lossy()]);
+    assert!(ok);
+    for id in ["## mk-01", "## mk-02", "## mk-03", "## mk-04"] {
+        assert!(bank.contains(id), "{id} in {bank}");
+    }
+    assert!(
+        bank.contains("type: multiple")
+            && bank.contains("type: truefalse")
+            && bank.contains("type: short")
+    );
+    let essay = dir.join("essay.gift");
+    std::fs::write(&essay, "::e1:: Kể lại một lần bạn bị lừa qua mạng. {}\n").unwrap();
+    let (_, _, err) = run(&["courses", "import-gift", &essay.to_string_lossy()]);
+    assert!(err.contains("not converted"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}
