@@ -44,15 +44,32 @@ pub fn run(command: CoursesCommand) -> anyhow::Result<bool> {
 }
 
 fn check(dir: &Path) -> bool {
-    let result = content::load_dir(dir);
+    let mut result = content::load_dir(dir);
+    let plan_path = dir.join("plan.toml");
+    let mut goals = None;
+    if plan_path.exists() {
+        let courses: Vec<std::sync::Arc<content::Course>> = result
+            .courses
+            .iter()
+            .cloned()
+            .map(std::sync::Arc::new)
+            .collect();
+        match crate::reports::plan::load(&plan_path, &courses) {
+            Ok(plan) => goals = Some(plan.goals.len()),
+            Err(problems) => result.problems.extend(problems),
+        }
+    }
     for problem in &result.problems {
         println!("{problem}");
     }
     let lessons: usize = result.courses.iter().map(|c| c.lessons.len()).sum();
     let questions: usize = result.courses.iter().map(|c| c.questions.len()).sum();
     if result.problems.is_empty() {
+        let plan = goals
+            .map(|n| format!(", a plan of {n} goals"))
+            .unwrap_or_default();
         println!(
-            "{} courses, {lessons} lessons, {questions} questions: no problems found.",
+            "{} courses, {lessons} lessons, {questions} questions{plan}: no problems found.",
             result.courses.len()
         );
         true

@@ -20,6 +20,7 @@ pub mod forms;
 pub mod groups;
 pub mod keys;
 pub mod mail;
+pub mod reports;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -234,8 +234,13 @@ fn check_quota_codes(at: &Spans, t: &TestFront, questions: u32, out: &mut Vec<Pr
             ));
         }
     }
-    let sum: u32 = t.quotas.values().map(|v| *v.get_ref()).sum();
-    if let Some(first) = t.quotas.keys().next().filter(|_| sum > questions) {
+    let sum: u64 = t.quotas.values().map(|v| u64::from(*v.get_ref())).sum();
+    if let Some(first) = t
+        .quotas
+        .keys()
+        .next()
+        .filter(|_| sum > u64::from(questions))
+    {
         out.push(at.problem(
             first.span(),
             format!(

@@ -36,7 +36,7 @@ pub use ids::{QuestionId, QuestionIdError, Slug, SlugError};
 pub use lesson::Lesson;
 pub use loader::{LoadResult, load_course, load_dir};
 pub use markdown::options as markdown_options;
-pub use problem::Problem;
+pub use problem::{Problem, SourceFile};
 pub use question::{Question, QuestionKind};
 pub use rendered::{Rendered, Segment};
 pub use text::{fold_diacritics, normalize_answer};

@@ -11,6 +11,7 @@ mod certificates;
 mod cli;
 mod courses;
 mod csrf;
+mod curriculum;
 mod mail;
 mod roles;
 mod sessions;
