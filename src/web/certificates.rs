@@ -71,6 +71,20 @@ async fn may_print(state: &AppState, viewer: &User, cert: &Certificate) -> Resul
     }
 }
 
+/// The certificate with this code, if `viewer` may print it.
+async fn printable_by(
+    state: &AppState,
+    viewer: &User,
+    code: &str,
+) -> Result<Certificate, AppError> {
+    let cert = by_code(state, code).await?;
+    if may_print(state, viewer, &cert).await? {
+        Ok(cert)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[derive(Serialize)]
 struct CertView {
     code: String,
@@ -141,10 +155,7 @@ pub async fn printable(
     CurrentUser(user): CurrentUser,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let cert = by_code(&state, &code).await?;
-    if !may_print(&state, &user, &cert).await? {
-        return Err(AppError::Forbidden);
-    }
+    let cert = printable_by(&state, &user, &code).await?;
     let url = verify_url(&state, &cert.code);
     let mut ctx = Context::new();
     ctx.insert("c", &cert_view(&state, &cert));
@@ -183,10 +194,7 @@ pub async fn pdf_one(
     CurrentUser(user): CurrentUser,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let cert = by_code(&state, &code).await?;
-    if !may_print(&state, &user, &cert).await? {
-        return Err(AppError::Forbidden);
-    }
+    let cert = printable_by(&state, &user, &code).await?;
     let data = vec![print_data(&state, &cert)];
     let bytes = web::block(move || pdf::render(&data)).await??;
     Ok(pdf_response(

@@ -110,6 +110,25 @@ async fn a_wrong_password_is_refused_and_repeated_tries_are_slowed(backend: Back
     assert!(resp.text().await.unwrap().contains("thử quá nhiều lần"));
 }
 
+async fn logins_from_one_address_are_slowed_across_accounts(backend: Backend) {
+    let app = TestApp::spawn_with(&backend, |s| s.login_burst = 3).await;
+    let client = app.client();
+    for i in 0..3 {
+        let resp = client
+            .login(&format!("nobody{i}@example.vn"), "không phải mật khẩu này")
+            .await;
+        assert_eq!(resp.status(), 401);
+    }
+    let resp = client
+        .login("someone.else@example.vn", "không phải mật khẩu này")
+        .await;
+    assert_eq!(
+        resp.status(),
+        429,
+        "the fourth try from one address waits, whatever the account"
+    );
+}
+
 async fn changing_the_password_keeps_this_device_and_logs_out_the_others(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let (phone, login) = app.logged_in(Role::Learner).await;
@@ -203,6 +222,7 @@ on_both_backends!(
     a_phone_already_registered_gets_a_clear_message_not_an_error_page,
     common_passwords_are_refused_kindly,
     a_wrong_password_is_refused_and_repeated_tries_are_slowed,
+    logins_from_one_address_are_slowed_across_accounts,
     changing_the_password_keeps_this_device_and_logs_out_the_others,
     an_administrator_with_a_one_time_password_must_choose_a_new_one,
 );

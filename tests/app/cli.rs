@@ -196,3 +196,174 @@ fn question_banks_go_to_moodle_gift_and_back() {
     assert!(err.contains("not converted"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A running `hocvuso serve` process, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .ok();
+        self.child.wait().ok();
+    }
+}
+
+fn serve(data_dir: &std::path::Path, env: &[(&str, &str)]) -> Served {
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        &data_dir.to_string_lossy(),
+    ])
+    .env_remove("DATABASE_URL")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .find_map(|l| {
+            l.ok()?
+                .split("running at ")
+                .nth(1)
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+        })
+        .expect("the server says where it runs");
+    Served { child, url }
+}
+
+fn copy_fixture_courses() -> std::path::PathBuf {
+    let dir = temp_dir();
+    let src =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/courses/good");
+    let status = Command::new("cp")
+        .args(["-r", &src.to_string_lossy(), &dir.to_string_lossy()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn wait_for(url: &str, path: &str, text: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if http_get(url, path).contains(text) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn sighup_and_the_file_watcher_reload_courses() {
+    let courses = copy_fixture_courses();
+    let lesson = courses.join("an-toan-mat-khau/01-vi-sao-can-mat-khau.md");
+    let data = temp_dir();
+    let courses_s = courses.to_string_lossy().into_owned();
+    let server = serve(&data, &[("HOCVUSO_COURSES_DIR", &courses_s)]);
+    let path = "/courses/an-toan-mat-khau/lessons/1";
+    assert!(http_get(&server.url, path).contains("chìa khoá"));
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, text.replace("chìa khoá", "chìa khoá bằng vàng")).unwrap();
+    assert!(
+        !http_get(&server.url, path).contains("bằng vàng"),
+        "content is not read per request"
+    );
+    Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        wait_for(&server.url, path, "bằng vàng"),
+        "SIGHUP reloads the courses"
+    );
+    drop(server);
+
+    let watched = serve(
+        &temp_dir(),
+        &[
+            ("HOCVUSO_COURSES_DIR", &courses_s),
+            ("HOCVUSO_WATCH_COURSES", "true"),
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&lesson, text.replace("chìa khoá", "chìa khoá bằng bạc")).unwrap();
+    assert!(
+        wait_for(&watched.url, path, "bằng bạc"),
+        "a file change reloads the courses"
+    );
+    drop(watched);
+    std::fs::remove_dir_all(courses).ok();
+}
+
+#[test]
+fn two_server_processes_sharing_postgresql_and_a_key_serve_the_same_people() {
+    let Some(crate::helpers::Backend::Postgres(base)) = crate::helpers::Backend::postgres() else {
+        return;
+    };
+    let name = format!("hvs_two_{:x}", rand::random::<u32>());
+    let url = crate::helpers::create_pg_database(&base, &name);
+    let key = hocvuso::keys::Keys::generate_seed_b64();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("HOCVUSO_SIGNING_KEY", key.as_str()),
+    ];
+    let first = serve(&temp_dir(), &env);
+    let second = serve(&temp_dir(), &env);
+    // An account, made in the shared database.
+    let pool = hocvuso::db::connect(&url, 1).unwrap();
+    let reg = hocvuso::accounts::register::ValidRegistration {
+        full_name: "Đỗ Văn Hai".into(),
+        contact: hocvuso::accounts::Contact::parse("0987000111").unwrap(),
+        password: crate::helpers::PASSWORD.into(),
+        birth_year: 1970,
+        group: hocvuso::groups::Group::Officials,
+        unit_id: None,
+    };
+    let hash = hocvuso::accounts::password::hash(crate::helpers::PASSWORD).unwrap();
+    hocvuso::accounts::register(&mut pool.get().unwrap(), &reg, hash).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let on_first = crate::helpers::Client::new(&first.url);
+        assert_eq!(
+            on_first
+                .login("0987 000 111", crate::helpers::PASSWORD)
+                .await
+                .status(),
+            303
+        );
+        let token = on_first.cookie(hocvuso::accounts::session::COOKIE).unwrap();
+        let on_second = crate::helpers::Client::new(&second.url);
+        on_second.set_cookie(hocvuso::accounts::session::COOKIE, &token);
+        let (status, page) = on_second.get_text("/account").await;
+        assert_eq!(status, 200, "the other process knows the session");
+        assert!(page.contains("Đỗ Văn Hai"));
+        assert_eq!(on_second.post_form("/logout", &[]).await.status(), 303);
+        assert_eq!(
+            on_first.get("/account").await.status(),
+            303,
+            "log-out on one ends it on both"
+        );
+    });
+    drop((first, second));
+    use diesel::{Connection, RunQueryDsl};
+    drop(pool);
+    if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .ok();
+    }
+}
