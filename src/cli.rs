@@ -36,6 +36,9 @@ enum Command {
     /// Check courses and convert question banks.
     #[command(subcommand)]
     Courses(crate::cli_courses::CoursesCommand),
+    /// Import data from CSV files.
+    #[command(subcommand)]
+    Import(crate::cli_import::ImportCommand),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -94,6 +97,7 @@ pub fn run() -> anyhow::Result<bool> {
             Ok(true)
         }
         Some(Command::Courses(command)) => crate::cli_courses::run(command),
+        Some(Command::Import(command)) => crate::cli_import::run(command),
     }
 }
 

@@ -367,3 +367,35 @@ fn two_server_processes_sharing_postgresql_and_a_key_serve_the_same_people() {
             .ok();
     }
 }
+
+#[test]
+fn import_units_reports_bad_rows_and_keeps_good_ones() {
+    let dir = temp_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("units.csv");
+    std::fs::write(
+        &file,
+        "code,name,kind\nTDP2,Tổ dân phố 2,residential\nBAD,Xưởng,factory\n",
+    )
+    .unwrap();
+    let (f, d) = (
+        file.to_string_lossy().into_owned(),
+        dir.to_string_lossy().into_owned(),
+    );
+    let (ok, out, _) = run(&["import", "units", &f, "--dry-run", "--data-dir", &d]);
+    assert!(!ok, "a bad row makes the exit code non-zero");
+    assert!(
+        out.contains("row 3: kind \"factory\"")
+            && out.contains("1 would be created")
+            && out.contains("dry run"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["import", "units", &f, "--data-dir", &d]);
+    assert!(out.contains("1 were created"), "{out}");
+    let (_, out, _) = run(&["import", "units", &f, "--data-dir", &d]);
+    assert!(
+        out.contains("0 were created") && out.contains("1 unchanged"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

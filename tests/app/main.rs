@@ -12,6 +12,7 @@ mod cli;
 mod courses;
 mod csrf;
 mod curriculum;
+mod imports;
 mod mail;
 mod roles;
 mod sessions;
