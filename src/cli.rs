@@ -130,7 +130,7 @@ fn print_first_admin(login: &str, otp: &str) {
     println!("  │ First administrator created. This password is shown ONCE.    │");
     println!("  │   login:    {login:<49}│");
     println!("  │   password: {otp:<49}│");
-    println!("  │ Log in at /login; you will be asked to choose a new password. │");
+    println!("  │ Log in at /login; you will be asked to choose a new password.│");
     println!("  └──────────────────────────────────────────────────────────────┘");
     println!();
 }

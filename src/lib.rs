@@ -17,6 +17,7 @@ pub mod content;
 pub mod courses;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod forms;
 pub mod groups;
 pub mod imports;

@@ -129,7 +129,10 @@ pub fn check_problems(problems: &[Problem]) {
     for p in problems {
         assert!(p.line >= 1, "problem at line 0: {p}");
         assert!(p.column >= 1, "problem at column 0: {p}");
-        assert!(!p.message.trim().is_empty(), "problem without a message: {p}");
+        assert!(
+            !p.message.trim().is_empty(),
+            "problem without a message: {p}"
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod assessment;
+pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod courses;
@@ -103,6 +104,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(certificates::admin_list)
         .service(certificates::revoke)
         .service(certificates::reissue)
+        .service(audit::list)
+        .service(audit::export)
         .service(admin::index)
         .service(admin::users)
         .service(admin::set_role)

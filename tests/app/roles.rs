@@ -99,6 +99,8 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
             "/admin/certificates/HVS-0000-0000/reissue".into(),
             Roles(&[Role::Admin]),
         ),
+        ("GET", "/admin/audit".into(), Roles(&[Role::Admin])),
+        ("GET", "/admin/audit.csv".into(), Roles(&[Role::Admin])),
         ("GET", "/teach".into(), Roles(TEACHERS)),
         ("POST", "/teach/reload".into(), Roles(TEACHERS)),
         (

@@ -243,3 +243,35 @@ on_both_backends!(
     session_cookies_are_http_only_short_lived_and_renewed_when_half_used,
     pages_carry_security_headers,
 );
+
+async fn administrative_actions_are_in_an_audit_log_only_administrators_read(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (_, login) = app.logged_in(Role::Learner).await;
+    let id = app.user(&login).id;
+    admin
+        .post_form(&format!("/admin/users/{id}/role"), &[("role", "helper")])
+        .await;
+    admin
+        .post_form(&format!("/admin/users/{id}/active"), &[("active", "false")])
+        .await;
+    let (_, page) = admin.get_text("/admin/audit").await;
+    assert!(
+        page.contains("user.role") && page.contains("learner → helper"),
+        "{page}"
+    );
+    assert!(page.contains("user.active") && page.contains("active → inactive"));
+    let resp = admin.get("/admin/audit.csv").await;
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = resp.text().await.unwrap();
+    assert!(csv.contains(&format!("user:{id}")) && csv.contains("helper"));
+    let (learner, _) = app.logged_in(Role::Learner).await;
+    assert_eq!(learner.get("/admin/audit.csv").await.status(), 403);
+}
+
+on_both_backends!(administrative_actions_are_in_an_audit_log_only_administrators_read);

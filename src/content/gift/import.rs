@@ -3,7 +3,7 @@
 //! explanation and `// [tag:…]` comments as tags. Essay, matching, numerical and
 //! description items are listed as not converted.
 
-use super::write::{Kind, render, unique_id};
+use super::write::{Kind, UsedIds, render, unique_id};
 use super::{find_unescaped, unescape};
 
 /// One GIFT item: the lines between blank lines, without comments.
@@ -25,7 +25,7 @@ struct Entry {
 pub fn import(text: &str) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut notes = Vec::new();
-    let mut used_ids: Vec<String> = Vec::new();
+    let mut used_ids = UsedIds::default();
     for item in items(text) {
         let (title, rest) = split_title(&item.text);
         let label = match &title {

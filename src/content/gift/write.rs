@@ -2,6 +2,8 @@
 //! (unique, letters without diacritics) and the `## id` / settings / text / options / quote
 //! layout of `courses/README.md` §4.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::content::frameworks;
 use crate::content::text::fold_diacritics;
 
@@ -13,33 +15,45 @@ pub(super) enum Kind {
     Short(Vec<String>),
 }
 
+/// The ids given so far, and for each base the next number to try after it, so that many
+/// questions with the same title still get their ids in linear time.
+#[derive(Debug, Default)]
+pub(super) struct UsedIds {
+    given: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// The id base from a GIFT title: letters and digits without diacritics, joined by `-`.
+fn title_slug(title: &str) -> String {
+    let folded = fold_diacritics(title).to_lowercase();
+    let dashed: String = folded
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    dashed
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .take(60)
+        .collect()
+}
+
 /// An id from the GIFT title (or `q-NN`), made unique among `used`.
-pub(super) fn unique_id(title: Option<&str>, number: usize, used: &mut Vec<String>) -> String {
-    let slug = title.map(|t| {
-        let folded = fold_diacritics(t).to_lowercase();
-        let dashed: String = folded
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        dashed
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-            .chars()
-            .take(60)
-            .collect::<String>()
-    });
-    let base = slug
+pub(super) fn unique_id(title: Option<&str>, number: usize, used: &mut UsedIds) -> String {
+    let base = title
+        .map(title_slug)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("q-{number:02}"));
     let mut id = base.clone();
-    let mut n = 2;
-    while used.contains(&id) {
+    let mut n = used.next.get(&base).copied().unwrap_or(2);
+    while used.given.contains(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
-    used.push(id.clone());
+    used.next.insert(base, n);
+    used.given.insert(id.clone());
     id
 }
 
