@@ -70,6 +70,10 @@ async fn browser() -> Option<(Driver, Client)> {
     panic!("could not start Chromium: {last_error:?}");
 }
 
+async fn click(client: &Client, locator: Locator<'_>) {
+    client.find(locator).await.unwrap().click().await.unwrap();
+}
+
 async fn fill(client: &Client, name: &str, value: &str) {
     let field = client
         .find(Locator::Css(&format!("[name='{name}']")))
@@ -119,13 +123,7 @@ async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     client.goto(&app.url("/")).await.unwrap();
     assert!(fits_the_screen(&client).await, "home fits a 360 px screen");
-    client
-        .find(Locator::LinkText("Đăng ký học miễn phí"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("Đăng ký học miễn phí")).await;
 
     assert!(
         fits_the_screen(&client).await,
@@ -134,29 +132,11 @@ async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
     fill(&client, "full_name", "Phạm Thị Hoa").await;
     fill(&client, "contact", "0903 111 222").await;
     fill(&client, "birth_year", "1956").await;
-    client
-        .find(Locator::Css("input[value='elderly']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("input[value='elderly']")).await;
     fill(&client, "password", PASSWORD).await;
     fill(&client, "password_confirm", "gõ nhầm mật khẩu rồi").await;
-    client
-        .find(Locator::Css("[name='consent']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("main form button[type='submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("[name='consent']")).await;
+    click(&client, Locator::Css("main form button[type='submit']")).await;
 
     wait_for_text(&client, "Hai mật khẩu chưa giống nhau").await;
     let kept = client
@@ -173,41 +153,21 @@ async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
     );
     fill(&client, "password", PASSWORD).await;
     fill(&client, "password_confirm", PASSWORD).await;
-    client
-        .find(Locator::Css("main form button[type='submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("main form button[type='submit']")).await;
 
     let text = wait_for_text(&client, "Đăng ký thành công").await;
     assert!(text.contains("0903 111 222"));
-    client
-        .find(Locator::XPath("//button[contains(., 'Đăng xuất')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Đăng xuất')]"),
+    )
+    .await;
     wait_for_text(&client, "Bạn đã đăng xuất").await;
 
-    client
-        .find(Locator::LinkText("Đăng nhập"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("Đăng nhập")).await;
     fill(&client, "contact", "+84903111222").await;
     fill(&client, "password", PASSWORD).await;
-    client
-        .find(Locator::Css("main form button[type='submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("main form button[type='submit']")).await;
     let text = wait_for_text(&client, "Tài khoản của tôi").await;
     assert!(text.contains("Phạm Thị Hoa"));
     client.close().await.ok();
@@ -226,34 +186,20 @@ async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
     client.goto(&app.url("/login?next=/courses")).await.unwrap();
     fill(&client, "contact", &login).await;
     fill(&client, "password", PASSWORD).await;
-    client
-        .find(Locator::Css("main form button[type='submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("main form button[type='submit']")).await;
     wait_for_text(&client, "Dành cho bạn: Người dân, người cao tuổi").await;
     assert!(
         fits_the_screen(&client).await,
         "the catalog fits a 360 px screen"
     );
 
-    client
-        .find(Locator::LinkText("An toàn mật khẩu và xác thực hai bước"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::LinkText("An toàn mật khẩu và xác thực hai bước"),
+    )
+    .await;
     wait_for_text(&client, "Đã học 0/2 bài").await;
-    client
-        .find(Locator::LinkText("Bắt đầu học"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::LinkText("Bắt đầu học")).await;
     wait_for_text(&client, "chìa khoá").await;
     assert!(
         fits_the_screen(&client).await,
@@ -268,13 +214,11 @@ async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
         listen.is_ok(),
         "the listen button is shown where the browser can speak"
     );
-    client
-        .find(Locator::XPath("//button[contains(., 'Chữ to hơn')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Chữ to hơn')]"),
+    )
+    .await;
     let large = client
         .execute(
             "return document.documentElement.classList.contains('large-text');",
@@ -284,15 +228,11 @@ async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
         .unwrap();
     assert_eq!(large.as_bool(), Some(true), "larger text switched on");
 
-    client
-        .find(Locator::XPath(
-            "//button[contains(., 'Đánh dấu đã học xong')]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Đánh dấu đã học xong')]"),
+    )
+    .await;
     let text = wait_for_text(&client, "Tạo mật khẩu mạnh").await;
     assert!(
         text.contains("nhờ con cháu ghi mật khẩu"),
@@ -315,15 +255,11 @@ async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
         "larger text is remembered"
     );
 
-    client
-        .find(Locator::XPath(
-            "//button[contains(., 'Đánh dấu đã học xong')]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Đánh dấu đã học xong')]"),
+    )
+    .await;
     let text = wait_for_text(&client, "Đã học 2/2 bài").await;
     assert!(text.contains("Làm bài kiểm tra"));
     client.close().await.ok();
