@@ -104,6 +104,22 @@ pub fn answer_form(app: &TestApp, id: i64, right: bool) -> Vec<(String, String)>
     form
 }
 
+/// Moves an attempt's deadline, as if time had passed.
+fn move_deadline(app: &TestApp, id: i64, at: chrono::NaiveDateTime) {
+    diesel::update(attempts::table.find(id))
+        .set(attempts::deadline_at.eq(at))
+        .execute(&mut app.pool.get().unwrap())
+        .unwrap();
+}
+
+/// Moves an attempt's submission time, as if time had passed.
+fn move_submission(app: &TestApp, id: i64, at: chrono::NaiveDateTime) {
+    diesel::update(attempts::table.find(id))
+        .set(attempts::submitted_at.eq(at))
+        .execute(&mut app.pool.get().unwrap())
+        .unwrap();
+}
+
 pub async fn submit(
     client: &Client,
     id: i64,
@@ -230,10 +246,7 @@ async fn answers_survive_a_closed_tab_and_late_answers_do_not_count(backend: Bac
 
     // Time runs out: answers sent now are ignored; the saved (right) answers are graded.
     let past = hocvuso::db::now() - chrono::Duration::minutes(5);
-    diesel::update(attempts::table.find(id))
-        .set(attempts::deadline_at.eq(past))
-        .execute(&mut app.pool.get().unwrap())
-        .unwrap();
+    move_deadline(&app, id, past);
     submit(&client, id, answer_form(&app, id, false)).await;
     let a = attempt(&app, id);
     assert_eq!(a.score, Some(100), "graded with the answers saved in time");
@@ -242,15 +255,9 @@ async fn answers_survive_a_closed_tab_and_late_answers_do_not_count(backend: Bac
     diesel::delete(certificates::table)
         .execute(&mut app.pool.get().unwrap())
         .unwrap();
-    diesel::update(attempts::table.find(id))
-        .set(attempts::submitted_at.eq(past - chrono::Duration::hours(1)))
-        .execute(&mut app.pool.get().unwrap())
-        .unwrap();
+    move_submission(&app, id, past - chrono::Duration::hours(1));
     let id2 = start(&client).await;
-    diesel::update(attempts::table.find(id2))
-        .set(attempts::deadline_at.eq(past))
-        .execute(&mut app.pool.get().unwrap())
-        .unwrap();
+    move_deadline(&app, id2, past);
     let (_, page) = client.get_text(&format!("/attempts/{id2}")).await;
     assert!(
         page.contains("Kết quả"),
@@ -281,10 +288,7 @@ async fn the_attempt_limit_and_cooldown_hold(backend: Backend) {
             );
         }
         let past = hocvuso::db::now() - chrono::Duration::hours(1);
-        diesel::update(attempts::table.find(id))
-            .set(attempts::submitted_at.eq(past))
-            .execute(&mut app.pool.get().unwrap())
-            .unwrap();
+        move_submission(&app, id, past);
     }
     let (_, landing) = client.get_text(&format!("/courses/{COURSE}/test")).await;
     assert!(landing.contains("dùng hết 3 lần"), "{landing}");
