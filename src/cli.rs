@@ -39,6 +39,8 @@ enum Command {
     /// Import data from CSV files.
     #[command(subcommand)]
     Import(crate::cli_import::ImportCommand),
+    /// Write the cohort report against the plan's goals (XLSX, CSV or JSON).
+    Report(crate::cli_report::ReportArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -98,6 +100,7 @@ pub fn run() -> anyhow::Result<bool> {
         }
         Some(Command::Courses(command)) => crate::cli_courses::run(command),
         Some(Command::Import(command)) => crate::cli_import::run(command),
+        Some(Command::Report(args)) => crate::cli_report::run(args),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Accounts: registration, logging in, passwords and their reset, roles and sessions.
 //! No HTTP here: handlers in `web::accounts` call these functions.
 
+pub mod citizen_id;
 pub mod contact;
+pub mod manage;
 pub mod model;
 pub mod password;
 pub mod phone;
@@ -9,10 +11,12 @@ pub mod register;
 pub mod reset;
 pub mod role;
 pub mod session;
+pub mod slip;
 
 pub use contact::Contact;
 pub use model::{CreateError, NewUser, Unit, User};
 pub use role::Role;
+pub use slip::{Slip, managed_units};
 
 use crate::db::{DbConn, now};
 
@@ -23,10 +27,7 @@ pub fn register(
     reg: &register::ValidRegistration,
     password_hash: String,
 ) -> Result<i64, CreateError> {
-    let (phone, email) = match &reg.contact {
-        Contact::Phone(p) => (Some(p.as_e164().to_owned()), None),
-        Contact::Email(e) => (None, Some(e.clone())),
-    };
+    let (phone, email, username) = reg.contact.columns();
     let at = now();
     User::create(
         conn,
@@ -34,6 +35,7 @@ pub fn register(
             full_name: reg.full_name.clone(),
             phone,
             email,
+            username,
             password_hash,
             birth_year: reg.birth_year,
             target_group: reg.group.as_str().into(),
@@ -74,10 +76,7 @@ pub fn create_admin(
     let otp = password::one_time_password();
     let hash = password::hash(&otp)
         .map_err(|e| CreateError::Db(diesel::result::Error::QueryBuilderError(e.into())))?;
-    let (phone, email) = match contact {
-        Contact::Phone(p) => (Some(p.as_e164().to_owned()), None),
-        Contact::Email(e) => (None, Some(e.clone())),
-    };
+    let (phone, email, username) = contact.columns();
     let at = now();
     User::create(
         conn,
@@ -85,6 +84,7 @@ pub fn create_admin(
             full_name: name.to_owned(),
             phone,
             email,
+            username,
             password_hash: hash,
             birth_year: 1990,
             target_group: crate::groups::Group::Officials.as_str().into(),

@@ -16,16 +16,31 @@ pub struct User {
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// A login name for people without phone or email (rosters, helpers).
+    pub username: Option<String>,
     pub password_hash: String,
     pub birth_year: i32,
+    /// `nam`, `nu`, or none (not given).
+    pub sex: Option<String>,
     pub target_group: String,
+    /// The school, agency, enterprise or cooperative (or tổ dân phố) the person belongs to.
     pub unit_id: Option<i64>,
+    /// The residential group (tổ dân phố) the person lives in, when known.
+    pub residence_unit_id: Option<i64>,
+    /// The last digits of the citizen ID (the number itself is only kept as a keyed hash).
+    pub citizen_id_tail: Option<String>,
     pub role: String,
     pub active: bool,
     pub session_version: i32,
     pub must_change_password: bool,
     pub consent_version: Option<String>,
     pub consent_at: Option<NaiveDateTime>,
+    /// The helper or administrator who created the account, if not the person.
+    pub registered_by: Option<i64>,
+    /// How the account was made: `self`, `helper`, `import` or `admin`.
+    pub channel: String,
+    /// When the person's data was erased at their request.
+    pub deleted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -36,6 +51,7 @@ pub struct NewUser {
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    pub username: Option<String>,
     pub password_hash: String,
     pub birth_year: i32,
     pub target_group: String,
@@ -88,6 +104,7 @@ impl User {
         match contact {
             Contact::Phone(p) => query.filter(users::phone.eq(p.as_e164())).load(conn),
             Contact::Email(e) => query.filter(users::email.eq(e)).load(conn),
+            Contact::Username(u) => query.filter(users::username.eq(u)).load(conn),
         }
         .map(crate::db::single)
     }

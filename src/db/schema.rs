@@ -16,16 +16,24 @@ diesel::table! {
         full_name -> Text,
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
+        username -> Nullable<Text>,
         password_hash -> Text,
         birth_year -> Integer,
+        sex -> Nullable<Text>,
         target_group -> Text,
         unit_id -> Nullable<BigInt>,
+        residence_unit_id -> Nullable<BigInt>,
+        citizen_id_hash -> Nullable<Text>,
+        citizen_id_tail -> Nullable<Text>,
         role -> Text,
         active -> Bool,
         session_version -> Integer,
         must_change_password -> Bool,
         consent_version -> Nullable<Text>,
         consent_at -> Nullable<Timestamp>,
+        registered_by -> Nullable<BigInt>,
+        channel -> Text,
+        deleted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -42,7 +50,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unit_managers (unit_id, user_id) {
+        unit_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    population_counts (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        population -> Text,
+        as_of -> Date,
+        count -> Integer,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    confirmations (id) {
+        id -> BigInt,
+        kind -> Text,
+        user_id -> Nullable<BigInt>,
+        unit_id -> Nullable<BigInt>,
+        citizen_id_hash -> Nullable<Text>,
+        confirmed_on -> Date,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        version -> Text,
+        granted -> Bool,
+        given_by -> Text,
+        guardian_name -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> units (unit_id));
+diesel::joinable!(unit_managers -> units (unit_id));
+diesel::joinable!(population_counts -> units (unit_id));
 diesel::joinable!(password_resets -> users (user_id));
 
 diesel::table! {
@@ -119,4 +174,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     attempts,
     certificates,
     audit_log,
+    unit_managers,
+    population_counts,
+    confirmations,
+    consents,
 );

@@ -204,7 +204,7 @@ pub async fn login(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let contact = match Contact::parse(&form.contact) {
+    let contact = match Contact::parse_login(&form.contact) {
         Ok(c) => c,
         Err(msg) => {
             let mut errors = FieldErrors::new();
@@ -212,10 +212,7 @@ pub async fn login(
             return login_page(&req, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let account_key = match &contact {
-        Contact::Phone(p) => p.as_e164().to_owned(),
-        Contact::Email(e) => e.clone(),
-    };
+    let account_key = contact.key().to_owned();
     state.limits.check(&req, Some(&account_key))?;
     let pool = state.pool.clone();
     let password = form.password.clone();

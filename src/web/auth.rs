@@ -74,6 +74,18 @@ role_guard!(
 );
 
 role_guard!(
+    /// The community digital team (helpers) and administrators.
+    HelperUser,
+    [Role::Helper, Role::Admin]
+);
+
+role_guard!(
+    /// Those who read cohort reports: unit managers (their own units) and administrators.
+    ReportUser,
+    [Role::Manager, Role::Admin]
+);
+
+role_guard!(
     /// Those who print certificates in bulk: administrators and unit managers.
     PrintUser,
     [Role::Manager, Role::Admin]

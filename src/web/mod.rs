@@ -10,12 +10,18 @@ pub mod certificates;
 pub mod courses;
 pub mod csrf;
 pub mod home;
+pub mod imports;
 pub mod limits;
+pub mod people;
+pub mod privacy;
 pub mod render;
+pub mod reports;
 pub mod request_id;
 pub mod reset;
 pub mod session;
 pub mod teach;
+pub mod teach_stats;
+pub mod team;
 
 use actix_web::web;
 
@@ -113,5 +119,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(teach::dashboard)
         .service(teach::reload)
         .service(teach::preview_course)
-        .service(teach::preview_lesson);
+        .service(teach::preview_lesson)
+        .configure(imports::routes)
+        .configure(people::routes)
+        .configure(privacy::routes)
+        .configure(reports::routes)
+        .configure(team::routes)
+        .configure(teach_stats::routes);
 }

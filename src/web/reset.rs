@@ -53,7 +53,7 @@ pub async fn forgot(
     let mut errors = FieldErrors::new();
     let email = match Contact::parse(&form.contact) {
         Ok(Contact::Email(e)) => e,
-        Ok(Contact::Phone(_)) => {
+        Ok(Contact::Phone(_) | Contact::Username(_)) => {
             errors.add(
                 "contact",
                 "Tài khoản đăng ký bằng số điện thoại không nhận được thư. Hãy nhờ Tổ công nghệ \

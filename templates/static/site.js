@@ -15,6 +15,12 @@
     if (text && !window.confirm(text)) event.preventDefault();
   });
 
+  // "In phiếu" buttons: hidden without JavaScript (the browser's Print menu works anyway).
+  Array.prototype.forEach.call(document.querySelectorAll(".js-print"), function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+
   function button(label, pressed) {
     var b = document.createElement("button");
     b.type = "button";

@@ -113,6 +113,12 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
             "/teach/courses/an-toan-mat-khau/lessons/1?as=students".into(),
             Roles(TEACHERS),
         ),
+        // -- imports routes --
+        // -- people routes --
+        // -- privacy routes --
+        // -- reports routes --
+        // -- team routes --
+        // -- teach_stats routes --
     ]
 }
 

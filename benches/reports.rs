@@ -1,0 +1,2 @@
+//! Benchmark placeholder filled in by the reports benchmark work.
+fn main() {}

@@ -1,0 +1,17 @@
+DROP INDEX attempts_kind_submitted;
+DROP INDEX certificates_issued;
+DROP TABLE consents;
+DROP TABLE confirmations;
+DROP TABLE population_counts;
+DROP TABLE unit_managers;
+DROP INDEX users_group;
+DROP INDEX users_registered_by;
+DROP INDEX users_residence_unit_id;
+ALTER TABLE users DROP COLUMN deleted_at;
+ALTER TABLE users DROP COLUMN channel;
+ALTER TABLE users DROP COLUMN registered_by;
+ALTER TABLE users DROP COLUMN citizen_id_tail;
+ALTER TABLE users DROP COLUMN citizen_id_hash;
+ALTER TABLE users DROP COLUMN residence_unit_id;
+ALTER TABLE users DROP COLUMN sex;
+ALTER TABLE users DROP COLUMN username;

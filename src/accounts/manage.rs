@@ -1,0 +1,1 @@
+//! Account administration: editing a person's details, assigning unit managers.

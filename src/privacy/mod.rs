@@ -1,0 +1,1 @@
+//! Personal data: consent per purpose, a person's own data as JSON, erasure on request.

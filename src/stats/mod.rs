@@ -1,0 +1,1 @@
+//! Statistics for teachers: per course and per question, from submitted attempts.

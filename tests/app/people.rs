@@ -1,0 +1,1 @@
+//! Tests of `web::people` and its domain code, on SQLite and PostgreSQL.

@@ -1,0 +1,1 @@
+//! Tests of `web::privacy` and its domain code, on SQLite and PostgreSQL.

@@ -1,0 +1,1 @@
+//! Tests of `web::reports` and its domain code, on SQLite and PostgreSQL.
