@@ -1,0 +1,144 @@
+//! Consent per purpose (Law on Personal Data Protection 91/2025/QH15): each purpose is asked
+//! separately, never pre-ticked, and stored with its time, the wording's version, who gave it
+//! (the person, or a parent or guardian for a child) and who recorded it (a helper registering
+//! a resident on the spot). Withdrawing is a new row: the history is kept.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::consents;
+use crate::db::{DbConn, now};
+
+/// The version of the consent wording below; change it whenever a text changes.
+pub const VERSION: &str = "2026-11-v2";
+
+/// A purpose we ask consent for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Purpose {
+    /// Stored code.
+    pub code: &'static str,
+    /// What the person reads (plain Vietnamese).
+    pub text_vi: &'static str,
+    /// Without it there is no account (the service cannot work without processing these data).
+    pub required: bool,
+}
+
+/// Every purpose, in the order the form shows them.
+pub const PURPOSES: &[Purpose] = &[
+    Purpose {
+        code: "learning",
+        text_vi: "Tôi đồng ý để Học Vụ Số lưu họ tên, số điện thoại hoặc email, năm sinh, \
+                  nhóm và đơn vị của tôi để tôi học, làm bài kiểm tra và nhận chứng nhận.",
+        required: true,
+    },
+    Purpose {
+        code: "reports",
+        text_vi: "Tôi đồng ý để kết quả học của tôi được tính (không nêu tên) vào báo cáo \
+                  tiến độ phong trào “Bình dân học vụ số” của phường, và để người quản lý \
+                  đơn vị của tôi biết tôi đã có chứng nhận hay chưa.",
+        required: true,
+    },
+    Purpose {
+        code: "notices",
+        text_vi: "Tôi muốn nhận thư hoặc tin nhắn nhắc học và báo khi có khoá học mới \
+                  (có thể tắt bất cứ lúc nào).",
+        required: false,
+    },
+];
+
+pub fn purpose(code: &str) -> Option<&'static Purpose> {
+    PURPOSES.iter().find(|p| p.code == code)
+}
+
+/// Who gave a consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenBy {
+    /// The person themself.
+    Person,
+    /// A parent or guardian, for a child under 16.
+    Guardian,
+}
+
+impl GivenBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GivenBy::Person => "self",
+            GivenBy::Guardian => "guardian",
+        }
+    }
+}
+
+/// A stored consent decision.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub id: i64,
+    pub user_id: i64,
+    pub purpose: String,
+    pub version: String,
+    pub granted: bool,
+    pub given_by: String,
+    pub guardian_name: Option<String>,
+    pub recorded_by: Option<i64>,
+    pub at: NaiveDateTime,
+}
+
+/// Records one decision per purpose (granted or not) at the same moment.
+pub fn record(
+    conn: &mut DbConn,
+    user_id: i64,
+    decisions: &[(&str, bool)],
+    given_by: GivenBy,
+    guardian_name: Option<&str>,
+    recorded_by: Option<i64>,
+) -> QueryResult<()> {
+    let at = now();
+    // One statement per purpose: batch inserts are not available on the two-backend
+    // connection, and there are only a few purposes.
+    for (purpose, granted) in decisions {
+        diesel::insert_into(consents::table)
+            .values((
+                consents::user_id.eq(user_id),
+                consents::purpose.eq(*purpose),
+                consents::version.eq(VERSION),
+                consents::granted.eq(*granted),
+                consents::given_by.eq(given_by.as_str()),
+                consents::guardian_name.eq(guardian_name),
+                consents::recorded_by.eq(recorded_by),
+                consents::at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every decision a person (or their guardian) made, oldest first.
+pub fn history(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Consent>> {
+    consents::table
+        .filter(consents::user_id.eq(user_id))
+        .select(Consent::as_select())
+        .order((consents::at, consents::id))
+        .load(conn)
+}
+
+/// The latest decision per purpose: whether it is granted now.
+pub fn current(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Consent>> {
+    let mut latest: Vec<Consent> = Vec::new();
+    for c in history(conn, user_id)? {
+        match latest.iter_mut().find(|l| l.purpose == c.purpose) {
+            Some(l) => *l = c,
+            None => latest.push(c),
+        }
+    }
+    Ok(latest)
+}
+
+/// The age (in whole years by birth year) under which a parent or guardian must consent.
+/// See the README, "Personal data", for the rule followed and why.
+pub const GUARDIAN_AGE: i32 = 16;
+
+/// Whether a person born in `birth_year` needs a guardian's consent in `year`.
+pub fn needs_guardian(birth_year: i32, year: i32) -> bool {
+    year - birth_year < GUARDIAN_AGE
+}
