@@ -1,2 +1,197 @@
-//! Benchmark placeholder filled in by the reports benchmark work.
-fn main() {}
+//! `cargo bench --bench reports`: the cohort report over a generated ward (60 thousand
+//! learners, their attempts, certificates and VNeID confirmations) on SQLite and on PostgreSQL
+//! (when reachable). `cargo bench --bench reports -- city`: the same over a city of 4.6
+//! million learners on PostgreSQL (TEST_POSTGRES_URL or the local server), in a scratch
+//! database dropped at the end unless `--keep` is given. Prints the generation time, the rows
+//! made, the report time (min/median/max) and a sanity line per goal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use common::cohort::{self, CITY, GoalCourses, Scale, WARD};
+use common::temp_dir;
+use diesel::prelude::*;
+use hocvuso::reports::compute::{Scope, build};
+use hocvuso::reports::plan::Plan;
+
+fn plan() -> Plan {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("courses");
+    let courses: Vec<Arc<hocvuso::content::Course>> = hocvuso::content::load_dir(&dir)
+        .courses
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    hocvuso::reports::plan::load(&dir.join("plan.toml"), &courses).expect("plan.toml loads")
+}
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// min, median, max in milliseconds.
+fn spread(mut times: Vec<Duration>) -> (f64, f64, f64) {
+    times.sort();
+    (
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+    )
+}
+
+/// Times `f` once to warm up, then `runs` times.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Vec<Duration>) {
+    let mut last = f();
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        last = f();
+        times.push(t.elapsed());
+    }
+    (last, times)
+}
+
+fn bench(engine: &str, database_url: &str, scale: &Scale, runs: usize, target_ms: f64) {
+    let plan = plan();
+    let courses = GoalCourses::from_plan(&plan);
+    let pool = hocvuso::db::connect(database_url, 2).unwrap();
+    let mut conn = pool.get().unwrap();
+    let progress = scale.learners > 1_000_000;
+    if progress {
+        println!("{engine:<10} {}: generating…", scale.name);
+    }
+    let generated = cohort::generate(&mut conn, scale, &courses, progress).unwrap();
+    println!(
+        "{engine:<10} {:<4} generated {} rows in {:.1} s ({})",
+        scale.name,
+        generated.total(),
+        generated.took.as_secs_f64(),
+        generated.summary()
+    );
+
+    let (report, times) = time(runs, || {
+        build(&mut conn, &plan, as_of(), &Scope::All).expect("report builds")
+    });
+    let (min, median, max) = spread(times);
+    let verdict = if median <= target_ms {
+        "met".to_owned()
+    } else {
+        format!(
+            "MISSED by {:.0} ms (x{:.1})",
+            median - target_ms,
+            median / target_ms
+        )
+    };
+    println!(
+        "{engine:<10} {:<4} report (all units, {runs} runs): min {min:.1} ms  median {median:.1} ms  max {max:.1} ms  target {target_ms:.0} ms: {verdict}",
+        scale.name
+    );
+
+    // A unit manager's report: one tổ dân phố and one school.
+    let scope = Scope::Units(vec![1, scale.residential + 1]);
+    let (_, times) = time(runs, || {
+        build(&mut conn, &plan, as_of(), &scope).expect("report builds")
+    });
+    let (min, median, max) = spread(times);
+    println!(
+        "{engine:<10} {:<4} report (2 units, {runs} runs):   min {min:.1} ms  median {median:.1} ms  max {max:.1} ms",
+        scale.name
+    );
+
+    for g in &report.goals {
+        println!(
+            "{engine:<10} {:<4} goal {}: {:<9} counted {:>8} / population {:>8} ({}), outside {:>6}, {}",
+            scale.name,
+            g.number,
+            g.counted_population,
+            g.counted,
+            g.population
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+            g.percent
+                .map(|p| format!("{p:.1}%"))
+                .unwrap_or_else(|| "-".into()),
+            g.counted_outside,
+            g.status_label
+        );
+    }
+}
+
+fn server_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates a scratch database; returns its name and URL.
+fn postgres_database(prefix: &str) -> Option<(String, String)> {
+    let base = server_url();
+    let mut conn = diesel::PgConnection::establish(&base).ok()?;
+    let name = format!("{prefix}_{:x}", rand::random::<u32>());
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .ok()?;
+    let (server, _) = base.rsplit_once('/')?;
+    Some((name.clone(), format!("{server}/{name}")))
+}
+
+fn drop_database(name: &str) {
+    if let Ok(mut conn) = diesel::PgConnection::establish(&server_url()) {
+        if let Err(e) = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+        {
+            println!("could not drop {name}: {e}");
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let keep = args.iter().any(|a| a == "--keep");
+    if args.iter().any(|a| a == "city") {
+        println!(
+            "== Cohort report: a city of {} learners, {} units (PostgreSQL)",
+            CITY.learners,
+            CITY.residential + CITY.schools + CITY.agencies + CITY.enterprises + CITY.cooperatives
+        );
+        match postgres_database("hvs_bench_city") {
+            Some((name, url)) => {
+                println!("database {name}");
+                bench("PostgreSQL", &url, &CITY, 3, 5000.0);
+                if keep {
+                    println!("kept database {name} ({url})");
+                } else {
+                    drop_database(&name);
+                }
+            }
+            None => println!("PostgreSQL unreachable: skipped"),
+        }
+        return;
+    }
+    println!(
+        "== Cohort report: a ward of {} learners (SQLite, PostgreSQL)",
+        WARD.learners
+    );
+    let dir = temp_dir("hvs-bench-reports");
+    let db = dir.join("hocvuso.db").to_string_lossy().into_owned();
+    bench("SQLite", &db, &WARD, 10, 100.0);
+    std::fs::remove_dir_all(&dir).ok();
+    match postgres_database("hvs_bench_ward") {
+        Some((name, url)) => {
+            bench("PostgreSQL", &url, &WARD, 10, 100.0);
+            if keep {
+                println!("kept database {name} ({url})");
+            } else {
+                drop_database(&name);
+            }
+        }
+        None => println!("PostgreSQL unreachable: skipped"),
+    }
+}

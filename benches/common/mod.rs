@@ -2,6 +2,8 @@
 //! tokens, run wrk on loopback and read its figures.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cohort;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

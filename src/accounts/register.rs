@@ -9,9 +9,10 @@ use super::contact::Contact;
 use super::password;
 use crate::forms::FieldErrors;
 use crate::groups::Group;
+use crate::privacy::consent::{self, PURPOSES};
 
 /// The version of the consent wording shown at registration; stored with the consent.
-pub const CONSENT_VERSION: &str = "2026-11-v1";
+pub const CONSENT_VERSION: &str = crate::privacy::consent::VERSION;
 
 /// The registration form as typed. Every field is text so that it can be shown again.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -30,8 +31,21 @@ pub struct Registration {
     pub target_group: String,
     #[serde(default)]
     pub unit_id: String,
+    /// `nam`, `nu`, or empty (not given).
     #[serde(default)]
-    pub consent: Option<String>,
+    pub sex: String,
+    /// One checkbox per purpose (`consent::field_name`); absent when not ticked.
+    #[serde(default)]
+    pub consent_learning: Option<String>,
+    #[serde(default)]
+    pub consent_reports: Option<String>,
+    #[serde(default)]
+    pub consent_notices: Option<String>,
+    /// For a learner under 16: the parent's or guardian's full name and their checkbox.
+    #[serde(default)]
+    pub guardian_name: String,
+    #[serde(default)]
+    pub guardian_consent: Option<String>,
 }
 
 /// A registration that met every rule.
@@ -44,6 +58,21 @@ pub struct ValidRegistration {
     pub group: Group,
     pub unit_id: Option<i64>,
 }
+
+/// What the person chose beside the account itself: sex, a decision per purpose, and the
+/// guardian who consented for a child.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    /// `nam`, `nu`, or `None` (not given).
+    pub sex: Option<String>,
+    /// Every purpose of `consent::PURPOSES`, granted or not.
+    pub decisions: Vec<(&'static str, bool)>,
+    /// Set when the learner is under 16: the parent or guardian who consented.
+    pub guardian_name: Option<String>,
+}
+
+/// The sexes a person may give (the report breaks down by sex); empty means "not given".
+pub const SEXES: &[(&str, &str)] = &[("", "Không muốn nêu"), ("nam", "Nam"), ("nu", "Nữ")];
 
 /// A person's name: trimmed, inner spaces collapsed, Unicode NFC (so "Nguyễn" typed on two
 /// keyboards is one spelling).
@@ -76,7 +105,28 @@ pub fn parse_birth_year(input: &str) -> Result<i32, &'static str> {
 }
 
 impl Registration {
+    /// Whether the checkbox of a purpose was ticked.
+    pub fn ticked(&self, code: &str) -> bool {
+        match consent::field_name(code) {
+            Some("consent_learning") => self.consent_learning.is_some(),
+            Some("consent_reports") => self.consent_reports.is_some(),
+            Some("consent_notices") => self.consent_notices.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Checks every field; see `validate_with_choices` for the consents and sex.
     pub fn validate(&self) -> Result<ValidRegistration, FieldErrors> {
+        self.validate_with_choices(chrono::Utc::now().year())
+            .map(|(valid, _)| valid)
+    }
+
+    /// Checks every field, the consent per purpose (each required one ticked) and, for a
+    /// learner under 16 in `this_year`, the guardian's name and consent.
+    pub fn validate_with_choices(
+        &self,
+        this_year: i32,
+    ) -> Result<(ValidRegistration, Choices), FieldErrors> {
         let mut errors = FieldErrors::new();
         let full_name = clean_name(&self.full_name).map_err(|e| errors.add("full_name", e));
         let contact = Contact::parse(&self.contact).map_err(|e| errors.add("contact", e));
@@ -101,24 +151,67 @@ impl Registration {
                 "Hai mật khẩu chưa giống nhau. Hãy nhập lại.",
             );
         }
-        if self.consent.is_none() {
-            errors.add(
-                "consent",
-                "Bạn cần đồng ý để chúng tôi lưu thông tin học tập của bạn.",
-            );
+        let sex = match self.sex.trim() {
+            "" => None,
+            s if SEXES.iter().any(|(code, _)| *code == s) => Some(s.to_owned()),
+            _ => {
+                errors.add("sex", "Hãy chọn trong danh sách, hoặc chọn “Không muốn nêu”.");
+                None
+            }
+        };
+        let mut decisions = Vec::with_capacity(PURPOSES.len());
+        for p in PURPOSES {
+            let ticked = self.ticked(p.code);
+            if p.required && !ticked {
+                if let Some(field) = consent::field_name(p.code) {
+                    errors.add(
+                        field,
+                        "Bạn cần đồng ý việc này thì mới có tài khoản: không có những \
+                         thông tin này, Học Vụ Số không thể ghi kết quả học của bạn.",
+                    );
+                }
+            }
+            decisions.push((p.code, ticked));
+        }
+        let mut guardian_name = None;
+        if let Ok(year) = birth_year {
+            if consent::needs_guardian(year, this_year) {
+                match clean_name(&self.guardian_name) {
+                    Ok(name) => guardian_name = Some(name),
+                    Err(_) => errors.add(
+                        "guardian_name",
+                        "Người học dưới 16 tuổi: hãy nhập họ và tên của cha, mẹ hoặc người \
+                         giám hộ.",
+                    ),
+                }
+                if self.guardian_consent.is_none() {
+                    errors.add(
+                        "guardian_consent",
+                        "Người học dưới 16 tuổi: cha, mẹ hoặc người giám hộ cần đánh dấu ô \
+                         đồng ý này.",
+                    );
+                }
+            }
         }
         match (full_name, contact, birth_year, group, unit_id) {
             (Ok(full_name), Ok(contact), Ok(birth_year), Ok(group), Ok(unit_id))
                 if errors.is_empty() =>
             {
-                Ok(ValidRegistration {
-                    full_name,
-                    contact,
-                    password: self.password.clone(),
-                    birth_year,
-                    group,
-                    unit_id,
-                })
+                Ok((
+                    ValidRegistration {
+                        full_name,
+                        contact,
+                        password: self.password.clone(),
+                        birth_year,
+                        group,
+                        unit_id,
+                    },
+                    Choices {
+                        sex,
+                        decisions,
+                        guardian_name,
+                    },
+                ))
             }
             _ => Err(errors),
         }
@@ -138,7 +231,9 @@ mod tests {
             birth_year: "1958".into(),
             target_group: "elderly".into(),
             unit_id: String::new(),
-            consent: Some("yes".into()),
+            consent_learning: Some("yes".into()),
+            consent_reports: Some("yes".into()),
+            ..Registration::default()
         }
     }
 
@@ -160,7 +255,8 @@ mod tests {
             birth_year: "58".into(),
             target_group: "aliens".into(),
             unit_id: "x".into(),
-            consent: None,
+            sex: "khac".into(),
+            ..Registration::default()
         };
         let errors = bad.validate().unwrap_err();
         for field in [
@@ -170,7 +266,9 @@ mod tests {
             "birth_year",
             "target_group",
             "unit_id",
-            "consent",
+            "sex",
+            "consent_learning",
+            "consent_reports",
         ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
@@ -183,5 +281,31 @@ mod tests {
         let errors = r.validate().unwrap_err();
         assert!(errors.get("password_confirm").is_some());
         assert!(errors.get("password").is_none());
+    }
+
+    #[test]
+    fn optional_purposes_may_be_left_and_are_recorded_as_not_granted() {
+        let (_, choices) = good().validate_with_choices(2026).unwrap();
+        assert_eq!(
+            choices.decisions,
+            vec![("learning", true), ("reports", true), ("notices", false)]
+        );
+        assert_eq!(choices.guardian_name, None);
+        assert_eq!(choices.sex, None);
+    }
+
+    #[test]
+    fn a_child_needs_a_guardian_name_and_consent() {
+        let mut r = good();
+        r.birth_year = "2014".into();
+        let errors = r.validate_with_choices(2026).unwrap_err();
+        assert!(errors.get("guardian_name").is_some());
+        assert!(errors.get("guardian_consent").is_some());
+        r.guardian_name = " Trần  Văn Bình ".into();
+        r.guardian_consent = Some("yes".into());
+        r.sex = "nu".into();
+        let (_, choices) = r.validate_with_choices(2026).unwrap();
+        assert_eq!(choices.guardian_name.as_deref(), Some("Trần Văn Bình"));
+        assert_eq!(choices.sex.as_deref(), Some("nu"));
     }
 }

@@ -24,6 +24,17 @@ pub struct Claims {
     pub iss: String,
 }
 
+/// A token's claims as signed: [`Claims`] plus, in assisted mode, the helper working with
+/// the learner (`asb`, "assisted by"). Kept apart from `Claims` so that code building plain
+/// claims is unchanged; a token without `asb` is an ordinary session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Token {
+    #[serde(flatten)]
+    claims: Claims,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    asb: Option<String>,
+}
+
 impl Claims {
     pub fn user_id(&self) -> Option<i64> {
         self.sub.parse().ok()
@@ -37,6 +48,17 @@ impl Claims {
 
 /// Signs a token for the account, valid for `minutes`.
 pub fn issue(keys: &Keys, user: &User, minutes: i64) -> anyhow::Result<String> {
+    issue_assisted(keys, user, None, minutes)
+}
+
+/// Signs a token for the account that also names the helper (`assisted_by`) working with the
+/// learner on the helper's device (assisted mode), valid for `minutes`.
+pub fn issue_assisted(
+    keys: &Keys,
+    user: &User,
+    assisted_by: Option<i64>,
+    minutes: i64,
+) -> anyhow::Result<String> {
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         sub: user.id.to_string(),
@@ -46,22 +68,35 @@ pub fn issue(keys: &Keys, user: &User, minutes: i64) -> anyhow::Result<String> {
         exp: now + minutes * 60,
         iss: ISSUER.into(),
     };
+    let token = Token {
+        claims,
+        asb: assisted_by.map(|id| id.to_string()),
+    };
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(keys.kid.clone());
-    jsonwebtoken::encode(&header, &claims, &keys.encoding)
+    jsonwebtoken::encode(&header, &token, &keys.encoding)
         .map_err(|e| anyhow::anyhow!("Failed to sign a session token: {e}"))
 }
 
 /// Verifies signature, algorithm (HS256 only), issuer and expiry (5 s leeway for clocks).
 /// Whether the account still accepts the token is the caller's check ([`accepts`]).
 pub fn verify(keys: &Keys, token: &str) -> Option<Claims> {
+    verify_assisted(keys, token).map(|(claims, _)| claims)
+}
+
+/// Like [`verify`], and also returns the helper named by an assisted-mode token (`None` for
+/// an ordinary session). A token whose `asb` is not a number is refused.
+pub fn verify_assisted(keys: &Keys, token: &str) -> Option<(Claims, Option<i64>)> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 5;
     validation.set_issuer(&[ISSUER]);
     validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
-    jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation)
-        .ok()
-        .map(|data| data.claims)
+    let data = jsonwebtoken::decode::<Token>(token, &keys.decoding, &validation).ok()?;
+    let assisted_by = match data.claims.asb {
+        Some(id) => Some(id.parse::<i64>().ok()?),
+        None => None,
+    };
+    Some((data.claims.claims, assisted_by))
 }
 
 /// True when the account is active and the token is of its current session version and role.

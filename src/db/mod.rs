@@ -214,6 +214,75 @@ mod tests {
         assert_eq!(sqlite, versions("migrations/postgres"));
     }
 
+    /// A database made before the people migration keeps its accounts and their progress
+    /// when the users table is rebuilt (foreign keys must not cascade during the rebuild).
+    #[test]
+    fn upgrading_a_sqlite_database_keeps_accounts_and_their_progress() {
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        use diesel_migrations::MigrationHarness;
+
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute("PRAGMA foreign_keys = ON").unwrap();
+        for _ in 0..3 {
+            conn.run_next_migration(super::SQLITE_MIGRATIONS).unwrap();
+        }
+        conn.batch_execute(
+            "INSERT INTO units (code, name, kind, created_at) VALUES ('T1', 'Tổ 1', 'residential', '2026-01-01 00:00:00');
+             INSERT INTO users (full_name, phone, password_hash, birth_year, target_group, unit_id, created_at, updated_at)
+               VALUES ('Bà Lan', '+84912345678', 'x', 1950, 'elderly', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+             INSERT INTO lesson_progress (user_id, course_slug, lesson_slug, course_version, completed_at)
+               VALUES (1, 'c', 'l', 'v', '2026-01-02 00:00:00');",
+        )
+        .unwrap();
+        conn.run_pending_migrations(super::SQLITE_MIGRATIONS)
+            .unwrap();
+        conn.batch_execute("PRAGMA foreign_keys = ON").unwrap();
+
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let count = |conn: &mut diesel::SqliteConnection, sql: &str| {
+            diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
+        };
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM users WHERE full_name = 'Bà Lan' AND channel = 'self'"
+            ),
+            1
+        );
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM lesson_progress WHERE user_id = 1"
+            ),
+            1
+        );
+        // The rebuilt table still enforces its references and cascades.
+        conn.batch_execute("DELETE FROM users WHERE id = 1")
+            .unwrap();
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) AS n FROM lesson_progress"),
+            0
+        );
+        // A login name alone is enough now; nothing at all is not (unless erased).
+        conn.batch_execute(
+            "INSERT INTO users (full_name, username, password_hash, birth_year, target_group, created_at, updated_at)
+               VALUES ('Ông Tư', 'hv123456', 'x', 1948, 'elderly', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        )
+        .unwrap();
+        assert!(
+            conn.batch_execute(
+                "INSERT INTO users (full_name, password_hash, birth_year, target_group, created_at, updated_at)
+                   VALUES ('Không ai', 'x', 1948, 'elderly', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            )
+            .is_err()
+        );
+    }
+
     #[test]
     fn urls_choose_the_backend() {
         use super::Backend;

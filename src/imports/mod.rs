@@ -2,7 +2,10 @@
 //! with its row number and reason; the good rows are written (none in a dry run), and
 //! importing the same file again changes nothing.
 
+pub mod learners;
+pub mod population;
 pub mod units;
+pub mod vneid;
 
 use serde::Serialize;
 
@@ -39,6 +42,9 @@ pub type Records = (
 
 /// Reads CSV records with a header row; a record that cannot be read becomes a row error.
 pub fn records(data: &[u8]) -> Result<Records, String> {
+    // Spreadsheets often save UTF-8 with a byte-order mark, which would stick to the first
+    // column's name.
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -65,4 +71,113 @@ pub fn column(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
     header
         .iter()
         .position(|h| names.iter().any(|n| fold(h) == fold(n)))
+}
+
+/// Text folded for matching words people type: accents removed, lower case, punctuation and
+/// repeated spaces dropped (`"Cán bộ, công chức"` -> `"can bo cong chuc"`).
+pub fn fold_words(text: &str) -> String {
+    let folded = crate::content::fold_diacritics(text).to_lowercase();
+    folded
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '-' | '_' | '/' | '.'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A date written `YYYY-MM-DD` or `DD/MM/YYYY` (as Vietnamese spreadsheets show it).
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d-%m-%Y"))
+        .map_err(|_| format!("date \"{text}\" is not a date like 2026-11-30 or 30/11/2026"))
+}
+
+/// A non-negative whole number, with optional thousands separators (`1.234`, `1,234`).
+pub fn parse_count(text: &str) -> Result<i32, String> {
+    let text = text.trim();
+    let bad = || format!("count \"{text}\" is not a whole number of people (0 or more)");
+    let plain: String = if text.contains(['.', ',', ' ']) {
+        let groups: Vec<&str> = text.split(['.', ',', ' ']).collect();
+        let ok = groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return Err(bad());
+        }
+        groups.concat()
+    } else {
+        text.to_owned()
+    };
+    if plain.is_empty() || !plain.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    plain.parse::<i32>().map_err(|_| bad())
+}
+
+/// A field of a record by optional column position, trimmed ("" when absent).
+pub fn cell(record: &csv::StringRecord, col: Option<usize>) -> &str {
+    col.and_then(|i| record.get(i)).unwrap_or("").trim()
+}
+
+/// Every unit by code: `(id, name)`.
+pub fn units_by_code(
+    conn: &mut crate::db::DbConn,
+) -> Result<std::collections::HashMap<String, (i64, String)>, String> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::units;
+    Ok(units::table
+        .select((units::code, units::id, units::name))
+        .load::<(String, i64, String)>(conn)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(c, id, n)| (c, (id, n)))
+        .collect())
+}
+
+/// The kinds of import, as named in the CLI and in the upload URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Units,
+    Population,
+    Vneid,
+    Learners,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Units, Kind::Population, Kind::Vneid, Kind::Learners];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Units => "units",
+            Kind::Population => "population",
+            Kind::Vneid => "vneid",
+            Kind::Learners => "learners",
+        }
+    }
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+
+    #[test]
+    fn dates_counts_and_words_are_read_as_people_write_them() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(parse_date("2026-11-30"), Ok(d));
+        assert_eq!(parse_date("30/11/2026"), Ok(d));
+        assert!(parse_date("11/30/2026").is_err());
+        assert_eq!(parse_count("1.234"), Ok(1234));
+        assert_eq!(parse_count("1,234,567"), Ok(1_234_567));
+        assert_eq!(parse_count("0"), Ok(0));
+        assert!(parse_count("-3").is_err());
+        assert!(parse_count("12.5").is_err());
+        assert!(parse_count("").is_err());
+        assert_eq!(fold_words(" Cán bộ,  công chức "), "can bo cong chuc");
+    }
 }

@@ -11,7 +11,7 @@ use crate::db::schema::consents;
 use crate::db::{DbConn, now};
 
 /// The version of the consent wording below; change it whenever a text changes.
-pub const VERSION: &str = "2026-11-v2";
+pub const VERSION: &str = "2026-11-v3";
 
 /// A purpose we ask consent for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,9 +34,10 @@ pub const PURPOSES: &[Purpose] = &[
     },
     Purpose {
         code: "reports",
-        text_vi: "Tôi đồng ý để kết quả học của tôi được tính (không nêu tên) vào báo cáo \
-                  tiến độ phong trào “Bình dân học vụ số” của phường, và để người quản lý \
-                  đơn vị của tôi biết tôi đã có chứng nhận hay chưa.",
+        text_vi: "Tôi đồng ý để kết quả học của tôi được tính (không nêu tên, chỉ theo nhóm, \
+                  năm sinh, đơn vị và giới tính nếu tôi nêu) vào báo cáo tiến độ phong trào \
+                  “Bình dân học vụ số” của phường, và để người quản lý đơn vị của tôi biết tôi \
+                  đã có chứng nhận hay chưa.",
         required: true,
     },
     Purpose {
@@ -134,11 +135,47 @@ pub fn current(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Consent>> {
     Ok(latest)
 }
 
-/// The age (in whole years by birth year) under which a parent or guardian must consent.
-/// See the README, "Personal data", for the rule followed and why.
+/// The age under which a parent or guardian gives consent: a child ("trẻ em") is a person
+/// under 16 (Law on Children 2016, Art. 1), and for a child the legal representative exercises
+/// the data subject's rights (Law 91/2025/QH15, Art. 24(2)). See the README, "Personal data".
 pub const GUARDIAN_AGE: i32 = 16;
 
-/// Whether a person born in `birth_year` needs a guardian's consent in `year`.
+/// Whether a person born in `birth_year` needs a guardian's consent in `year`. Only the birth
+/// year is known, so a person who turns 16 this year may still be 15 today: they need a
+/// guardian too (the rule errs on the child's side).
 pub fn needs_guardian(birth_year: i32, year: i32) -> bool {
-    year - birth_year < GUARDIAN_AGE
+    year - birth_year <= GUARDIAN_AGE
+}
+
+/// The name of the form field (checkbox) of a purpose at registration and on the consent page.
+pub fn field_name(code: &str) -> Option<&'static str> {
+    match code {
+        "learning" => Some("consent_learning"),
+        "reports" => Some("consent_reports"),
+        "notices" => Some("consent_notices"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_purpose_has_a_form_field_and_plain_wording() {
+        for p in PURPOSES {
+            assert!(field_name(p.code).is_some(), "{}", p.code);
+            assert!(p.text_vi.starts_with("Tôi "), "{}", p.code);
+        }
+        assert!(PURPOSES.iter().any(|p| !p.required));
+    }
+
+    #[test]
+    fn a_guardian_is_needed_while_the_person_may_be_under_16() {
+        assert!(needs_guardian(2016, 2026)); // 9 or 10
+        assert!(needs_guardian(2011, 2026)); // 14 or 15
+        assert!(needs_guardian(2010, 2026)); // 15 before the birthday, 16 after
+        assert!(!needs_guardian(2009, 2026)); // 16 or 17
+        assert!(!needs_guardian(1958, 2026));
+    }
 }

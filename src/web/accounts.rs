@@ -10,11 +10,12 @@ use super::auth::CurrentUser;
 use super::csrf::CsrfForm;
 use super::render::{page, page_with_status, redirect, safe_next};
 use super::session::{RequestSession, session_cookie, session_removal};
-use crate::accounts::register::Registration;
+use crate::accounts::register::{Registration, SEXES};
 use crate::accounts::{self, Contact, CreateError, Unit, User, password, session};
 use crate::error::AppError;
 use crate::forms::FieldErrors;
 use crate::groups::Group;
+use crate::privacy::{self, consent};
 
 #[derive(Serialize)]
 struct GroupOption {
@@ -55,7 +56,53 @@ async fn register_page(
     ctx.insert("errors", errors);
     ctx.insert("groups", &group_options());
     ctx.insert("units", &units(state).await?);
+    ctx.insert("sexes", &sex_options());
+    ctx.insert("purposes", &purpose_views(form, errors));
+    ctx.insert("guardian_age", &consent::GUARDIAN_AGE);
+    // `needs_guardian` is true from this birth year on.
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    ctx.insert("guardian_from", &(this_year - consent::GUARDIAN_AGE));
     page_with_status(req, "accounts/register.html", ctx, status)
+}
+
+#[derive(Serialize)]
+struct SexOption {
+    code: &'static str,
+    label: &'static str,
+}
+
+fn sex_options() -> Vec<SexOption> {
+    SEXES
+        .iter()
+        .map(|(code, label)| SexOption { code, label })
+        .collect()
+}
+
+/// One consent checkbox of the registration form: never ticked unless the person ticked it
+/// before the form came back with an error.
+#[derive(Serialize)]
+struct PurposeView {
+    field: &'static str,
+    text: &'static str,
+    required: bool,
+    checked: bool,
+    error: Option<String>,
+}
+
+fn purpose_views(form: &Registration, errors: &FieldErrors) -> Vec<PurposeView> {
+    consent::PURPOSES
+        .iter()
+        .filter_map(|p| {
+            let field = consent::field_name(p.code)?;
+            Some(PurposeView {
+                field,
+                text: p.text_vi,
+                required: p.required,
+                checked: form.ticked(p.code),
+                error: errors.get(field).map(str::to_owned),
+            })
+        })
+        .collect()
 }
 
 /// Logs the account in on this browser: a fresh token in the session cookie.
@@ -96,7 +143,8 @@ pub async fn register(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<Registration>,
 ) -> Result<HttpResponse, AppError> {
-    let valid = match form.validate() {
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    let (valid, choices) = match form.validate_with_choices(this_year) {
         Ok(v) => v,
         Err(errors) => {
             return register_page(
@@ -123,7 +171,13 @@ pub async fn register(
                 return Ok(Err(errors));
             }
         }
-        match accounts::register(&mut conn, &valid, hash) {
+        // The account and its consents are stored together or not at all.
+        let created = crate::db::write_tx(&mut conn, |conn| -> Result<i64, CreateError> {
+            let id = accounts::register(conn, &valid, hash)?;
+            privacy::record_registration(conn, id, &choices, None)?;
+            Ok(id)
+        });
+        match created {
             Ok(id) => User::find(&mut conn, id)?.ok_or(AppError::NotFound).map(Ok),
             Err(CreateError::Taken) => {
                 errors.add(
@@ -337,6 +391,9 @@ pub async fn change_password(
     CurrentUser(user): CurrentUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
+    if RequestSession::of(&req).assisted_by.is_some() {
+        return Err(AppError::Forbidden); // A helper never sets a resident's password.
+    }
     let mut errors = FieldErrors::new();
     let personal: Vec<&str> = [
         Some(user.full_name.as_str()),

@@ -259,6 +259,7 @@ pub struct DoneForm {}
 
 #[post("/courses/{slug}/lessons/{number}/done")]
 pub async fn mark_done(
+    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     path: web::Path<(String, u32)>,
@@ -276,6 +277,7 @@ pub async fn mark_done(
         .clone();
     let pool = state.pool.clone();
     let (version, course_slug) = (course.version.clone(), course.slug.clone());
+    let assisted_by = super::session::RequestSession::of(&req).assisted_by;
     web::block(move || -> Result<(), AppError> {
         Ok(progress::mark_done(
             &mut *pool.get()?,
@@ -283,7 +285,7 @@ pub async fn mark_done(
             &course_slug,
             &lesson_slug,
             &version,
-            None,
+            assisted_by,
         )?)
     })
     .await??;

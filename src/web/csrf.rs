@@ -92,6 +92,11 @@ fn verify(req: &HttpRequest, given: &str) -> Result<(), AppError> {
     }
 }
 
+/// Checks a CSRF token read from elsewhere than a URL-encoded body (a multipart field).
+pub fn verify_token(req: &HttpRequest, given: &str) -> Result<(), AppError> {
+    verify(req, given)
+}
+
 #[derive(Deserialize)]
 struct TokenOnly {
     #[serde(default)]

@@ -75,21 +75,44 @@ fn allowed_before_password_change(path: &str) -> bool {
     path == "/account/password" || path == "/logout" || is_bare(path)
 }
 
-async fn load_user(
-    state: &web::Data<AppState>,
-    token: &str,
-) -> Result<Option<(User, bool)>, AppError> {
-    let Some(claims) = session::verify(&state.keys, token) else {
+/// The account a token names and whether to renew it, with the helper of an assisted-mode
+/// token (who must still be an active helper or administrator, or the token is dead).
+struct Loaded {
+    user: User,
+    renew: bool,
+    assisted_by: Option<i64>,
+}
+
+async fn load_user(state: &web::Data<AppState>, token: &str) -> Result<Option<Loaded>, AppError> {
+    let Some((claims, assisted_by)) = session::verify_assisted(&state.keys, token) else {
         return Ok(None);
     };
     let Some(id) = claims.user_id() else {
         return Ok(None);
     };
-    let user = state.read(move |conn| Ok(User::find(conn, id)?)).await?;
+    let (user, helper_ok) = state
+        .read(move |conn| {
+            let user = User::find(conn, id)?;
+            let helper_ok = match assisted_by {
+                Some(helper) => User::find(conn, helper)?
+                    .as_ref()
+                    .is_some_and(crate::team::may_assist),
+                None => true,
+            };
+            Ok((user, helper_ok))
+        })
+        .await?;
+    if !helper_ok {
+        return Ok(None);
+    }
     let renew = claims.wants_renewal(chrono::Utc::now().timestamp());
     Ok(user
         .filter(|u| session::accepts(u, &claims))
-        .map(|u| (u, renew)))
+        .map(|user| Loaded {
+            user,
+            renew,
+            assisted_by,
+        }))
 }
 
 pub async fn middleware(
@@ -124,34 +147,44 @@ pub async fn middleware(
         None => None,
     };
     let dead_cookie = token.is_some() && loaded.is_none();
-    let (user, renew) = match loaded {
-        Some((u, r)) => (Some(u), r),
-        None => (None, false),
+    let (user, renew, assisted_by) = match loaded {
+        Some(l) => (Some(l.user), l.renew, l.assisted_by),
+        None => (None, false, None),
     };
     if let Some(u) = &user {
-        if u.must_change_password && !allowed_before_password_change(req.path()) {
+        // A helper working with a resident who has not chosen a password yet may still
+        // learn with them; the password itself is the resident's to choose, later.
+        if u.must_change_password
+            && assisted_by.is_none()
+            && !allowed_before_password_change(req.path())
+        {
             let resp = HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/account/password"))
                 .finish();
             return Ok(req.into_response(resp));
         }
     }
-    req.extensions_mut().insert(RequestSession {
+    let request_session = RequestSession {
         user: user.clone(),
-        assisted_by: None,
+        assisted_by,
         csrf_cookie: csrf_cookie.clone(),
         csrf_secret: state.csrf_secret,
-    });
+    };
+    req.extensions_mut().insert(request_session.clone());
     let mut res = next.call(req).await?.map_into_boxed_body();
+    if assisted_by.is_some() {
+        res = crate::web::team::with_assist_banner(res, &request_session).await;
+    }
     tracing::info!(
         status = res.status().as_u16(),
         user = user.as_ref().map(|u| u.id),
+        assisted_by,
         "request"
     );
     finish_response(
         &state,
         &mut res,
-        user,
+        user.map(|u| (u, assisted_by)),
         renew,
         dead_cookie,
         csrf_new.then_some(csrf_cookie),
@@ -162,7 +195,7 @@ pub async fn middleware(
 fn finish_response(
     state: &AppState,
     res: &mut ServiceResponse<BoxBody>,
-    user: Option<User>,
+    user: Option<(User, Option<i64>)>,
     renew: bool,
     dead_cookie: bool,
     new_csrf: Option<String>,
@@ -173,8 +206,9 @@ fn finish_response(
         res.response_mut().add_cookie(&cookie).ok();
     }
     if !sets_session {
-        if let (Some(u), true) = (&user, renew) {
-            if let Ok(token) = session::issue(&state.keys, u, state.settings.session_minutes) {
+        if let (Some((u, assisted_by)), true) = (&user, renew) {
+            let minutes = state.settings.session_minutes;
+            if let Ok(token) = session::issue_assisted(&state.keys, u, *assisted_by, minutes) {
                 res.response_mut()
                     .add_cookie(&session_cookie(state, token))
                     .ok();

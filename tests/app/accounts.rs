@@ -14,7 +14,8 @@ fn registration<'a>(contact: &'a str, password: &'a str) -> Vec<(&'a str, &'a st
         ("target_group", "elderly"),
         ("password", password),
         ("password_confirm", password),
-        ("consent", "yes"),
+        ("consent_learning", "yes"),
+        ("consent_reports", "yes"),
     ]
 }
 
@@ -51,7 +52,7 @@ async fn a_wrong_form_shows_each_message_beside_its_field_and_keeps_what_was_typ
     let app = TestApp::spawn(&backend).await;
     let client = app.client();
     let mut fields = registration("09123", "123");
-    fields.retain(|(k, _)| *k != "consent");
+    fields.retain(|(k, _)| !k.starts_with("consent"));
     let resp = client.post_form("/register", &fields).await;
     assert_eq!(resp.status(), 422);
     let page = resp.text().await.unwrap();

@@ -135,7 +135,8 @@ async fn a_resident_registers_logs_out_and_logs_in_with_a_phone_browser() {
     click(&client, Locator::Css("input[value='elderly']")).await;
     fill(&client, "password", PASSWORD).await;
     fill(&client, "password_confirm", "gõ nhầm mật khẩu rồi").await;
-    click(&client, Locator::Css("[name='consent']")).await;
+    click(&client, Locator::Css("[name='consent_learning']")).await;
+    click(&client, Locator::Css("[name='consent_reports']")).await;
     click(&client, Locator::Css("main form button[type='submit']")).await;
 
     wait_for_text(&client, "Hai mật khẩu chưa giống nhau").await;

@@ -28,7 +28,8 @@ async fn many_people_registering_at_once_all_succeed(backend: Backend) {
                         ("target_group", "workers"),
                         ("password", PASSWORD),
                         ("password_confirm", PASSWORD),
-                        ("consent", "yes"),
+                        ("consent_learning", "yes"),
+                        ("consent_reports", "yes"),
                     ],
                 )
                 .await;
