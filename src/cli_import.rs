@@ -131,9 +131,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<bool> {
     let as_of = match &command {
         ImportCommand::Population {
             as_of: Some(text), ..
-        } => Some(
-            crate::imports::parse_date(text).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?,
-        ),
+        } => Some(crate::imports::parse_date(text).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?),
         _ => None,
     };
     let data = read(&file)?;

@@ -194,7 +194,10 @@ pub enum CitizenIdChange {
     Keep,
     Clear,
     /// A new number, as its keyed hash and last three digits.
-    Set { hash: String, tail: String },
+    Set {
+        hash: String,
+        tail: String,
+    },
 }
 
 /// A person's details as an administrator edits them (already checked).
@@ -257,14 +260,10 @@ impl Diff {
 fn taken(conn: &mut DbConn, id: i64, column: &'static str, value: &str) -> QueryResult<bool> {
     let others = users::table.filter(users::id.ne(id));
     match column {
-        "phone" => diesel::select(diesel::dsl::exists(
-            others.filter(users::phone.eq(value)),
-        ))
-        .get_result(conn),
-        "email" => diesel::select(diesel::dsl::exists(
-            others.filter(users::email.eq(value)),
-        ))
-        .get_result(conn),
+        "phone" => diesel::select(diesel::dsl::exists(others.filter(users::phone.eq(value))))
+            .get_result(conn),
+        "email" => diesel::select(diesel::dsl::exists(others.filter(users::email.eq(value))))
+            .get_result(conn),
         _ => diesel::select(diesel::dsl::exists(
             others.filter(users::citizen_id_hash.eq(value)),
         ))
@@ -427,7 +426,9 @@ pub fn managed_unit_names(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Un
 #[derive(Debug, PartialEq, Eq)]
 pub enum Added {
     /// Assigned; `promoted` when a learner became a manager.
-    Assigned { promoted: bool },
+    Assigned {
+        promoted: bool,
+    },
     AlreadyManager,
 }
 

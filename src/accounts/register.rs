@@ -155,7 +155,10 @@ impl Registration {
             "" => None,
             s if SEXES.iter().any(|(code, _)| *code == s) => Some(s.to_owned()),
             _ => {
-                errors.add("sex", "Hãy chọn trong danh sách, hoặc chọn “Không muốn nêu”.");
+                errors.add(
+                    "sex",
+                    "Hãy chọn trong danh sách, hoặc chọn “Không muốn nêu”.",
+                );
                 None
             }
         };

@@ -43,7 +43,12 @@ pub fn group_code(text: &str) -> Option<Group> {
         ),
         (
             Group::Elderly,
-            &["elderly", "nguoi dan", "nguoi cao tuoi", "nguoi dan nguoi cao tuoi"],
+            &[
+                "elderly",
+                "nguoi dan",
+                "nguoi cao tuoi",
+                "nguoi dan nguoi cao tuoi",
+            ],
         ),
     ];
     let folded = fold_words(text);
@@ -97,11 +102,9 @@ fn unit_of(
     if code.is_empty() {
         return Ok(None);
     }
-    units
-        .get(code)
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| format!("unit \"{code}\" is not known: import it first (hocvuso import units)"))
+    units.get(code).cloned().map(Some).ok_or_else(|| {
+        format!("unit \"{code}\" is not known: import it first (hocvuso import units)")
+    })
 }
 
 fn parse_row(
@@ -115,9 +118,7 @@ fn parse_row(
         .map_err(|e| format!("birth year \"{}\": {e}", cell(record, Some(c.year))))?;
     let group_text = cell(record, Some(c.group));
     let group = group_code(group_text).ok_or_else(|| {
-        format!(
-            "group \"{group_text}\" is not one of: cán bộ, học sinh, người lao động, người dân"
-        )
+        format!("group \"{group_text}\" is not one of: cán bộ, học sinh, người lao động, người dân")
     })?;
     let unit = unit_of(units, cell(record, c.unit))?;
     if unit.is_none() && group != Group::Elderly {
@@ -153,8 +154,8 @@ fn parse_row(
     let citizen = match cell(record, c.citizen) {
         "" => None,
         text => {
-            let id = CitizenId::parse(text)
-                .map_err(|e| format!("the citizen ID is not valid ({e})"))?;
+            let id =
+                CitizenId::parse(text).map_err(|e| format!("the citizen ID is not valid ({e})"))?;
             Some((id.keyed_hash(key), id.tail()))
         }
     };
@@ -234,10 +235,16 @@ fn passwords(n: usize) -> Result<Vec<(String, String)>, String> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a hashing thread failed".into())))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a hashing thread failed".into()))
+            })
             .collect()
     });
-    Ok(plain.into_iter().zip(hashed?.into_iter().flatten()).collect())
+    Ok(plain
+        .into_iter()
+        .zip(hashed?.into_iter().flatten())
+        .collect())
 }
 
 /// Imports a roster: creates an account for each new person and returns their slips (none
@@ -279,7 +286,10 @@ pub fn import(
         let row = match record.and_then(|r| parse_row(&r, &cols, key, &units)) {
             Ok(r) => r,
             Err(reason) => {
-                summary.errors.push(RowError { row: row_no, reason });
+                summary.errors.push(RowError {
+                    row: row_no,
+                    reason,
+                });
                 continue;
             }
         };

@@ -82,10 +82,12 @@ fn parse(
         .ok_or("the file needs a column \"count\" (số người)")?;
     let as_of_col = column(&header, &["as_of", "tính đến ngày", "ngày", "date"]);
     if as_of_col.is_none() && default_as_of.is_none() {
-        return Err("the file has no \"as_of\" column (tính đến ngày): give the date the \
+        return Err(
+            "the file has no \"as_of\" column (tính đến ngày): give the date the \
                     counts are as of (--as-of 2026-11-30 on the command line, or the date \
                     field of the form)"
-            .into());
+                .into(),
+        );
     }
     let mut good = Vec::new();
     let mut errors = Vec::new();
@@ -98,7 +100,12 @@ fn parse(
                 continue;
             }
         };
-        match parse_row(&record, (unit_col, pop_col, count_col, as_of_col), units, default_as_of) {
+        match parse_row(
+            &record,
+            (unit_col, pop_col, count_col, as_of_col),
+            units,
+            default_as_of,
+        ) {
             Ok(r) => {
                 let key = (r.unit_id, r.population, r.as_of);
                 if let Some(first) = seen.get(&key) {
@@ -256,7 +263,10 @@ mod tests {
 
     #[test]
     fn populations_are_understood_in_vietnamese_with_or_without_accents() {
-        assert_eq!(population_code("Cán bộ, công chức, viên chức"), Some("officials"));
+        assert_eq!(
+            population_code("Cán bộ, công chức, viên chức"),
+            Some("officials")
+        );
         assert_eq!(population_code("cong chuc"), Some("officials"));
         assert_eq!(population_code("Học sinh"), Some("students"));
         assert_eq!(population_code("người dân trưởng thành"), Some("adults"));
@@ -277,7 +287,10 @@ mod tests {
         assert_eq!(good.len(), 1);
         assert_eq!(good[0].1.count, 1234);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(text[0].starts_with("row 3: unit \"TDP9\" is not known"), "{text:?}");
+        assert!(
+            text[0].starts_with("row 3: unit \"TDP9\" is not known"),
+            "{text:?}"
+        );
         assert!(text[1].starts_with("row 4:") && text[1].contains("already on row 2"));
         assert!(text[2].starts_with("row 5: population \"trẻ em\""));
         assert!(text[3].starts_with("row 6: count \"-2\""));

@@ -47,8 +47,8 @@ fn parse_row(
         "" => None,
         text => {
             // The message of CitizenId::parse never repeats the number.
-            let id = CitizenId::parse(text)
-                .map_err(|e| format!("the citizen ID is not valid ({e})"))?;
+            let id =
+                CitizenId::parse(text).map_err(|e| format!("the citizen ID is not valid ({e})"))?;
             Some((id.keyed_hash(key), id.tail()))
         }
     };
@@ -112,9 +112,14 @@ struct People {
     ids: std::collections::HashSet<i64>,
 }
 
+/// An account as matching sees it: id, citizen-ID hash, phone, login name.
+type PersonKeys = (i64, Option<String>, Option<String>, Option<String>);
+/// A stored confirmation: id, user, unit, citizen-ID hash, date.
+type StoredConfirmation = (i64, Option<i64>, Option<i64>, Option<String>, NaiveDate);
+
 impl People {
     fn load(conn: &mut DbConn) -> QueryResult<People> {
-        let all: Vec<(i64, Option<String>, Option<String>, Option<String>)> = users::table
+        let all: Vec<PersonKeys> = users::table
             .filter(users::deleted_at.is_null())
             .select((
                 users::id,
@@ -156,9 +161,10 @@ impl People {
         };
         let by_learner = || {
             row.learner.as_ref().and_then(|l| {
-                self.by_username.get(l).copied().or_else(|| {
-                    l.parse::<i64>().ok().filter(|id| self.ids.contains(id))
-                })
+                self.by_username
+                    .get(l)
+                    .copied()
+                    .or_else(|| l.parse::<i64>().ok().filter(|id| self.ids.contains(id)))
             })
         };
         by_hash.or_else(by_phone).or_else(by_learner)
@@ -193,33 +199,43 @@ pub fn import(
     let cols = Columns {
         citizen: column(
             &header,
-            &["citizen_id", "số định danh", "cccd", "số cccd", "số định danh cá nhân"],
+            &[
+                "citizen_id",
+                "số định danh",
+                "cccd",
+                "số cccd",
+                "số định danh cá nhân",
+            ],
         ),
         phone: column(&header, &["phone", "số điện thoại", "điện thoại", "sđt"]),
-        learner: column(&header, &["learner_id", "tên đăng nhập", "login", "mã học viên"]),
+        learner: column(
+            &header,
+            &["learner_id", "tên đăng nhập", "login", "mã học viên"],
+        ),
         unit: column(&header, &["unit", "tổ dân phố", "mã đơn vị", "đơn vị"]),
         date: column(&header, &["confirmed_on", "ngày xác nhận"])
             .ok_or("the file needs a column \"confirmed_on\" (ngày xác nhận)")?,
     };
     if cols.citizen.is_none() && cols.phone.is_none() && cols.learner.is_none() {
-        return Err("the file needs a column \"citizen_id\" (số định danh), \"phone\" (số \
+        return Err(
+            "the file needs a column \"citizen_id\" (số định danh), \"phone\" (số \
                     điện thoại) or \"learner_id\" (tên đăng nhập)"
-            .into());
+                .into(),
+        );
     }
     let units = super::units_by_code(conn)?;
     let people = People::load(conn).map_err(|e| e.to_string())?;
-    let loaded: Vec<(i64, Option<i64>, Option<i64>, Option<String>, NaiveDate)> =
-        confirmations::table
-            .filter(confirmations::kind.eq(KIND))
-            .select((
-                confirmations::id,
-                confirmations::user_id,
-                confirmations::unit_id,
-                confirmations::citizen_id_hash,
-                confirmations::confirmed_on,
-            ))
-            .load(conn)
-            .map_err(|e| e.to_string())?;
+    let loaded: Vec<StoredConfirmation> = confirmations::table
+        .filter(confirmations::kind.eq(KIND))
+        .select((
+            confirmations::id,
+            confirmations::user_id,
+            confirmations::unit_id,
+            confirmations::citizen_id_hash,
+            confirmations::confirmed_on,
+        ))
+        .load(conn)
+        .map_err(|e| e.to_string())?;
     let mut confs: Vec<Conf> = Vec::with_capacity(loaded.len() + rows.len());
     let mut by_user: HashMap<i64, usize> = HashMap::new();
     let mut by_hash: HashMap<String, usize> = HashMap::new();
@@ -252,7 +268,10 @@ pub fn import(
         let row = match record.and_then(|r| parse_row(&r, &cols, key, &units)) {
             Ok(r) => r,
             Err(reason) => {
-                summary.errors.push(RowError { row: row_no, reason });
+                summary.errors.push(RowError {
+                    row: row_no,
+                    reason,
+                });
                 continue;
             }
         };
@@ -268,7 +287,10 @@ pub fn import(
             } else {
                 format!("no learner with {} and no unit given", described(&row))
             };
-            summary.errors.push(RowError { row: row_no, reason });
+            summary.errors.push(RowError {
+                row: row_no,
+                reason,
+            });
             continue;
         }
         let found = user

@@ -5,9 +5,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{
-    attempts, certificates, confirmations, consents, password_resets, users,
-};
+use crate::db::schema::{attempts, certificates, confirmations, consents, password_resets, users};
 use crate::db::{DbConn, now};
 
 /// Stored in place of the password hash: not a PHC string, so no password ever matches it.
@@ -56,10 +54,7 @@ pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> 
     // held the name too. The fingerprint stays, so a printout the person keeps can still be
     // matched against the verify page.
     diesel::update(certificates::table.filter(certificates::user_id.eq(user_id)))
-        .set((
-            certificates::holder_name.eq(""),
-            certificates::token.eq(""),
-        ))
+        .set((certificates::holder_name.eq(""), certificates::token.eq("")))
         .execute(conn)?;
     diesel::delete(password_resets::table.filter(password_resets::user_id.eq(user_id)))
         .execute(conn)?;
@@ -135,6 +130,9 @@ mod tests {
     #[test]
     fn the_unusable_password_never_verifies() {
         assert!(!crate::accounts::password::verify("", UNUSABLE_PASSWORD));
-        assert!(!crate::accounts::password::verify("!erased", UNUSABLE_PASSWORD));
+        assert!(!crate::accounts::password::verify(
+            "!erased",
+            UNUSABLE_PASSWORD
+        ));
     }
 }

@@ -246,7 +246,13 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             audit_log::at,
         ))
         .order(audit_log::id)
-        .load::<(String, String, Option<String>, Option<String>, NaiveDateTime)>(conn)?
+        .load::<(
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            NaiveDateTime,
+        )>(conn)?
         .into_iter()
         .map(|(action, subject, before, after, at)| AuditRow {
             action,

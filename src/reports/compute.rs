@@ -322,6 +322,9 @@ type PersonRow = (
     String,
 );
 
+/// A certificate's course, issue and revocation times.
+type CertRow = (String, NaiveDateTime, Option<NaiveDateTime>);
+
 fn person(row: &PersonRow) -> Person {
     Person {
         group: row.1.clone(),
@@ -371,20 +374,19 @@ pub(crate) fn load(
     );
     let mut people: HashMap<i64, (Person, Holdings)> = HashMap::new();
     if !slugs.is_empty() {
-        let rows: Vec<(PersonRow, (String, NaiveDateTime, Option<NaiveDateTime>))> =
-            certificates::table
-                .inner_join(users::table)
-                .filter(certificates::course_slug.eq_any(&slugs))
-                .filter(certificates::issued_at.lt(end))
-                .select((
-                    person_cols,
-                    (
-                        certificates::course_slug,
-                        certificates::issued_at,
-                        certificates::revoked_at,
-                    ),
-                ))
-                .load(conn)?;
+        let rows: Vec<(PersonRow, CertRow)> = certificates::table
+            .inner_join(users::table)
+            .filter(certificates::course_slug.eq_any(&slugs))
+            .filter(certificates::issued_at.lt(end))
+            .select((
+                person_cols,
+                (
+                    certificates::course_slug,
+                    certificates::issued_at,
+                    certificates::revoked_at,
+                ),
+            ))
+            .load(conn)?;
         for (p, (slug, issued, revoked)) in rows {
             people
                 .entry(p.0)
@@ -519,24 +521,6 @@ fn counts_words(counts: &Counts) -> String {
         Counts::AllOf(l) => format!("Chứng nhận tất cả các khóa: {}", l.join(", ")),
         Counts::Confirmation(k) => format!("Xác nhận trên {}", k.to_uppercase()),
     }
-}
-
-/// The people (by account) who count toward a goal at the report date, with their unit.
-pub(crate) fn counted_people(
-    loaded: &Loaded,
-    goal: &Goal,
-    as_of: NaiveDate,
-) -> HashMap<i64, Option<i64>> {
-    loaded
-        .people
-        .iter()
-        .filter(|(_, (_, h))| h.counts_at(&goal.counts, as_of))
-        .filter_map(|(id, (p, _))| {
-            unit_for(&goal.counted, p, as_of, &loaded.units)
-                .ok()
-                .map(|u| (*id, u))
-        })
-        .collect()
 }
 
 fn goal_report(

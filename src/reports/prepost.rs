@@ -56,12 +56,15 @@ type AttemptRow = (
     Option<i64>,
 );
 
+/// A learner's first pre-test (time, score) and best final score.
+type Learner = (Option<(chrono::NaiveDateTime, i32)>, Option<i32>);
+
 #[derive(Default)]
 struct Sums {
     pre: (i64, i64),
     fin: (i64, i64),
     /// user -> (first pre-test (time, score), best final)
-    users: HashMap<i64, (Option<(chrono::NaiveDateTime, i32)>, Option<i32>)>,
+    users: HashMap<i64, Learner>,
 }
 
 /// Scores of submitted attempts up to the end of `as_of`, of learners in scope (their work

@@ -76,6 +76,18 @@ fn date(t: NaiveDateTime) -> String {
     t.format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// Lessons done in one course: (every lesson done, those done with a helper).
+type LessonsSeen = (HashSet<String>, HashSet<String>);
+/// A submitted attempt: course, kind, score, passed, submitted, assisted by.
+type TryRow = (
+    String,
+    String,
+    Option<i32>,
+    Option<bool>,
+    Option<NaiveDateTime>,
+    Option<i64>,
+);
+
 /// The residents `viewer` registered (an administrator: every helper's), newest first, whose
 /// name contains `search`.
 pub fn list(
@@ -143,8 +155,7 @@ fn summaries(
         .into_iter()
         .collect();
 
-    let mut done: HashMap<i64, HashMap<String, (HashSet<String>, HashSet<String>)>> =
-        HashMap::new();
+    let mut done: HashMap<i64, HashMap<String, LessonsSeen>> = HashMap::new();
     let mut last: HashMap<i64, NaiveDateTime> = HashMap::new();
     let mut touch = |id: i64, t: NaiveDateTime| {
         let e = last.entry(id).or_insert(t);
@@ -185,10 +196,7 @@ fn summaries(
         .collect())
 }
 
-fn course_lines(
-    catalog: &Catalog,
-    by_course: &HashMap<String, (HashSet<String>, HashSet<String>)>,
-) -> Vec<CourseLine> {
+fn course_lines(catalog: &Catalog, by_course: &HashMap<String, LessonsSeen>) -> Vec<CourseLine> {
     by_course
         .iter()
         .filter_map(|(slug, (done, assisted))| {
@@ -222,14 +230,7 @@ pub fn detail(
             .map(|c| c.title.clone())
             .unwrap_or_else(|| slug.to_owned())
     };
-    let tries: Vec<(
-        String,
-        String,
-        Option<i32>,
-        Option<bool>,
-        Option<NaiveDateTime>,
-        Option<i64>,
-    )> = attempts::table
+    let tries: Vec<TryRow> = attempts::table
         .filter(attempts::user_id.eq(resident.id))
         .filter(attempts::submitted_at.is_not_null())
         .order(attempts::id.desc())

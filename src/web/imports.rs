@@ -205,14 +205,9 @@ fn run_import(
         }
         Kind::Vneid => crate::imports::vneid::import(&mut conn, data, &key, dry_run, &mut tick)
             .map(|s| (s, Vec::new())),
-        Kind::Learners => crate::imports::learners::import(
-            &mut conn,
-            data,
-            &key,
-            Some(admin),
-            dry_run,
-            &mut tick,
-        ),
+        Kind::Learners => {
+            crate::imports::learners::import(&mut conn, data, &key, Some(admin), dry_run, &mut tick)
+        }
     };
     let (summary, slips) = match result {
         Ok(done) => done,
@@ -257,7 +252,8 @@ pub async fn submit(
     };
     super::csrf::verify_token(&req, &upload.csrf_token)?;
     let as_of_text = upload.as_of.clone();
-    let refuse = |message: &str| form_page(&req, Some(kind), Some(message), &as_of_text, unprocessable);
+    let refuse =
+        |message: &str| form_page(&req, Some(kind), Some(message), &as_of_text, unprocessable);
     if !upload.has_file || upload.file.is_empty() {
         return refuse("Hãy chọn một tệp CSV có dữ liệu.");
     }
@@ -282,7 +278,9 @@ pub async fn submit(
     let (summary, slips) = match outcome {
         Outcome::Done(summary, slips) => (summary, slips),
         Outcome::Refused(reason) => {
-            return refuse(&format!("Tệp chưa nhập được, không có gì được ghi: {reason}."));
+            return refuse(&format!(
+                "Tệp chưa nhập được, không có gì được ghi: {reason}."
+            ));
         }
     };
     let mut ctx = Context::new();

@@ -251,7 +251,10 @@ async fn render_data_page(
     ctx.insert("fields", &data.fields);
     ctx.insert("consents", &data.current);
     ctx.insert("history", &data.history);
-    ctx.insert("has_optional", &consent::PURPOSES.iter().any(|p| !p.required));
+    ctx.insert(
+        "has_optional",
+        &consent::PURPOSES.iter().any(|p| !p.required),
+    );
     ctx.insert("version", consent::VERSION);
     ctx.insert("saved", &saved);
     ctx.insert("consent_error", &error);
@@ -436,10 +439,8 @@ pub async fn delete(
     }
     let pool = state.pool.clone();
     let id = user.id;
-    web::block(move || -> Result<(), AppError> {
-        Ok(erase::erase(&mut *pool.get()?, id, id)?)
-    })
-    .await??;
+    web::block(move || -> Result<(), AppError> { Ok(erase::erase(&mut *pool.get()?, id, id)?) })
+        .await??;
     tracing::info!(user = id, "account erased at the person's request");
     // Rendered without the person: they are logged out from now on.
     let mut ctx = Context::new();
