@@ -10,6 +10,7 @@ use std::time::Instant;
 use super::search::SearchIndex;
 use crate::content::{self, Course, Problem};
 use crate::groups::Group;
+use crate::reports::plan::{self, Plan};
 
 /// A picture from a course folder, served at `/media/<slug>/<path>`.
 #[derive(Debug, Clone)]
@@ -28,6 +29,9 @@ pub struct Catalog {
     /// Slugs of broken courses still served from their last good version.
     pub kept: Vec<String>,
     pub search: SearchIndex,
+    /// The plan's goals (`plan.toml` beside the courses), checked against these courses; the
+    /// last good plan is kept when the file is now broken.
+    pub plan: Option<Arc<Plan>>,
     pub load_millis: u128,
 }
 
@@ -106,13 +110,16 @@ impl Catalog {
             load_media(c, &mut media);
         }
         let search = SearchIndex::build(&courses);
+        let mut problems = loaded.problems;
+        let plan = load_plan(dir, &courses, previous, &mut problems);
         Catalog {
             courses,
             by_slug,
             media,
-            problems: loaded.problems,
+            problems,
             kept,
             search,
+            plan,
             load_millis: started.elapsed().as_millis(),
         }
     }
@@ -138,6 +145,27 @@ impl Catalog {
                 .iter()
                 .cloned()
                 .partition(|c| c.groups.contains(&g)),
+        }
+    }
+}
+
+/// Reads `plan.toml` from the courses folder, if there is one. A broken plan adds its
+/// problems and keeps the previous good plan.
+fn load_plan(
+    dir: &Path,
+    courses: &[Arc<Course>],
+    previous: Option<&Catalog>,
+    problems: &mut Vec<Problem>,
+) -> Option<Arc<Plan>> {
+    let path = dir.join("plan.toml");
+    if !path.exists() {
+        return None;
+    }
+    match plan::load(&path, courses) {
+        Ok(p) => Some(Arc::new(p)),
+        Err(found) => {
+            problems.extend(found);
+            previous.and_then(|c| c.plan.clone())
         }
     }
 }

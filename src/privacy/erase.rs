@@ -21,6 +21,15 @@ pub fn erase(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> {
 /// The same as `erase`, for a caller already inside a write transaction.
 pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> {
     let at = now();
+    // The first erasure's time stays. It is set first: an account without any login must be
+    // marked erased (the table's CHECK says so).
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::deleted_at.is_null()),
+    )
+    .set(users::deleted_at.eq(Some(at)))
+    .execute(conn)?;
     let found = diesel::update(users::table.find(user_id))
         .set((
             users::full_name.eq(""),
@@ -39,14 +48,6 @@ pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> 
     if found == 0 {
         return Err(diesel::result::Error::NotFound);
     }
-    // The first erasure's time stays.
-    diesel::update(
-        users::table
-            .find(user_id)
-            .filter(users::deleted_at.is_null()),
-    )
-    .set(users::deleted_at.eq(Some(at)))
-    .execute(conn)?;
     diesel::update(consents::table.filter(consents::user_id.eq(user_id)))
         .set(consents::guardian_name.eq(None::<String>))
         .execute(conn)?;

@@ -235,10 +235,12 @@ pub(crate) fn needed(population: i64, target: u32, strictly_above: bool) -> i64 
     n.min(population)
 }
 
+/// A share in percent to one decimal, as every page and export shows it (rounded once, here,
+/// so no figure is rounded twice), or `None` without a population.
 fn percent(counted: i64, population: Option<i64>) -> Option<f64> {
     population
         .filter(|p| *p > 0)
-        .map(|p| counted as f64 * 100.0 / p as f64)
+        .map(|p| (counted as f64 * 1_000.0 / p as f64).round() / 10.0)
 }
 
 pub fn sex_code(sex: Option<&str>) -> &'static str {
@@ -266,10 +268,10 @@ fn group_label(code: &str) -> String {
 
 /// A certificate of a goal course.
 #[derive(Debug, Clone)]
-struct Cert {
-    slug: String,
-    issued: NaiveDateTime,
-    revoked: Option<NaiveDateTime>,
+pub(crate) struct Cert {
+    pub slug: String,
+    pub issued: NaiveDateTime,
+    pub revoked: Option<NaiveDateTime>,
 }
 
 fn valid_at(c: &Cert, end: NaiveDateTime) -> bool {
@@ -278,13 +280,13 @@ fn valid_at(c: &Cert, end: NaiveDateTime) -> bool {
 
 /// What a person has toward the goals: their certificates and confirmation date.
 #[derive(Debug, Default)]
-struct Holdings {
-    certs: Vec<Cert>,
-    confirmed: Option<NaiveDate>,
+pub(crate) struct Holdings {
+    pub certs: Vec<Cert>,
+    pub confirmed: Option<NaiveDate>,
 }
 
 impl Holdings {
-    fn counts_at(&self, counts: &Counts, date: NaiveDate) -> bool {
+    pub(crate) fn counts_at(&self, counts: &Counts, date: NaiveDate) -> bool {
         let end = day_end(date);
         match counts {
             Counts::AnyOf(list) => self
@@ -312,7 +314,7 @@ pub(crate) struct Loaded {
     populations: HashMap<(String, i64), i64>,
 }
 
-type PersonRow = (
+pub(crate) type PersonRow = (
     i64,
     String,
     Option<i64>,
@@ -323,9 +325,9 @@ type PersonRow = (
 );
 
 /// A certificate's course, issue and revocation times.
-type CertRow = (String, NaiveDateTime, Option<NaiveDateTime>);
+pub(crate) type CertRow = (String, NaiveDateTime, Option<NaiveDateTime>);
 
-fn person(row: &PersonRow) -> Person {
+pub(crate) fn person(row: &PersonRow) -> Person {
     Person {
         group: row.1.clone(),
         unit: row.2,
@@ -336,23 +338,23 @@ fn person(row: &PersonRow) -> Person {
     }
 }
 
-pub(crate) fn load(
-    conn: &mut DbConn,
-    plan: &Plan,
-    as_of: NaiveDate,
-) -> Result<Loaded, diesel::result::Error> {
-    let end = day_end(as_of);
+/// Every unit by id.
+pub(crate) fn load_units(conn: &mut DbConn) -> QueryResult<HashMap<i64, UnitInfo>> {
     let unit_rows: Vec<(i64, String, String, String)> = units::table
         .select((units::id, units::code, units::name, units::kind))
         .load(conn)?;
-    let units: HashMap<i64, UnitInfo> = unit_rows
+    Ok(unit_rows
         .into_iter()
         .map(|(id, code, name, kind)| (id, UnitInfo { code, name, kind }))
-        .collect();
+        .collect())
+}
 
+/// The courses whose certificates count, and the kinds of confirmation that count, toward
+/// the given goals (sorted, without repeats).
+pub(crate) fn what_counts<'a>(goals: impl Iterator<Item = &'a Goal>) -> (Vec<String>, Vec<String>) {
     let mut slugs: Vec<String> = Vec::new();
     let mut kinds: Vec<String> = Vec::new();
-    for goal in &plan.goals {
+    for goal in goals {
         match &goal.counts {
             Counts::AnyOf(l) | Counts::AllOf(l) => slugs.extend(l.iter().cloned()),
             Counts::Confirmation(k) => kinds.push(k.clone()),
@@ -362,6 +364,17 @@ pub(crate) fn load(
     slugs.dedup();
     kinds.sort();
     kinds.dedup();
+    (slugs, kinds)
+}
+
+pub(crate) fn load(
+    conn: &mut DbConn,
+    plan: &Plan,
+    as_of: NaiveDate,
+) -> Result<Loaded, diesel::result::Error> {
+    let end = day_end(as_of);
+    let units = load_units(conn)?;
+    let (slugs, kinds) = what_counts(plan.goals.iter());
 
     let person_cols = (
         users::id,

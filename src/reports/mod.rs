@@ -1,8 +1,46 @@
 //! Reports against the ward's plan: the plan file and its checks, the figures (one code path
 //! for the page, the printable page, the exports and the command line), charts and exports.
 
+pub mod charts;
 pub mod compute;
+pub mod missing;
 pub mod plan;
 pub mod prepost;
+pub mod table;
+pub mod view;
+pub mod xlsx;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 pub use compute::{Report, Scope, build};
+
+use crate::content::Course;
+use crate::db::DbConn;
+
+/// The whole report: the goals and the pre-test/final-test scores. The web page, the printable
+/// page, the exports and `hocvuso report` all call this, so they show the same figures.
+pub fn make(
+    conn: &mut DbConn,
+    plan: &plan::Plan,
+    courses: &[Arc<Course>],
+    as_of: NaiveDate,
+    scope: &Scope,
+) -> Result<Report, diesel::result::Error> {
+    let mut report = compute::build(conn, plan, as_of, scope)?;
+    report.prepost = Some(prepost::build(conn, courses, as_of, scope)?);
+    Ok(report)
+}
+
+/// A unit kind in Vietnamese.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "residential" => "Tổ dân phố",
+        "school" => "Trường học",
+        "agency" => "Cơ quan",
+        "enterprise" => "Doanh nghiệp",
+        "cooperative" => "Hợp tác xã",
+        _ => "Khác",
+    }
+}

@@ -142,7 +142,9 @@ pub fn build(
             }
         }
     }
-    let avg = |(n, total): (i64, i64)| (n > 0).then(|| total as f64 / n as f64);
+    // One decimal, as shown and exported.
+    let avg =
+        |(n, total): (i64, i64)| (n > 0).then(|| (total as f64 * 10.0 / n as f64).round() / 10.0);
     let courses_out = sums
         .into_iter()
         .map(|(slug, s)| {
@@ -170,7 +172,7 @@ pub fn build(
         })
         .collect();
     let share = |(earned, possible, _): (u64, u64, i64)| {
-        (possible > 0).then(|| earned as f64 * 100.0 / possible as f64)
+        (possible > 0).then(|| (earned as f64 * 1_000.0 / possible as f64).round() / 10.0)
     };
     let competences = tags
         .into_iter()

@@ -25,10 +25,60 @@ static TERA: LazyLock<Result<Tera, String>> = LazyLock::new(|| {
         .collect();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.register_filter("number", number_filter);
+    tera.register_filter("decimal", decimal_filter);
+    tera.register_filter("date_vi", date_vi_filter);
+    tera.register_filter("month_vi", month_vi_filter);
     tera.add_raw_templates(files)
         .map_err(|e| format!("{e:?}"))?;
     Ok(tera)
 });
+
+/// `{{ n | number }}`: a whole number as Vietnamese readers write it ("45.000"); "—" for none.
+fn number_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(match value.as_f64() {
+        Some(n) => crate::reports::charts::thousands(n.round() as i64).into(),
+        None => "—".into(),
+    })
+}
+
+/// `{{ x | decimal }}`: one decimal with a decimal comma ("72,5"); "—" for none.
+fn decimal_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(match value.as_f64() {
+        Some(n) => crate::stats::decimal_vi(n).into(),
+        None => "—".into(),
+    })
+}
+
+/// `{{ "2026-12-31" | date_vi }}`: a date as Vietnamese readers write it ("31/12/2026").
+fn date_vi_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    Ok(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string().into(),
+        Err(_) => text.into(),
+    })
+}
+
+/// `{{ "2026-06" | month_vi }}`: a month as "06/2026".
+fn month_vi_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    Ok(match text.split_once('-') {
+        Some((year, month)) => format!("{month}/{year}").into(),
+        None => text.into(),
+    })
+}
 
 /// Parses every template now, so that a broken template stops start-up with its error.
 pub fn check_templates() -> anyhow::Result<()> {

@@ -16,6 +16,7 @@ mod imports;
 mod mail;
 mod people;
 mod privacy;
+mod report_cohort;
 mod reports;
 mod roles;
 mod sessions;
