@@ -102,9 +102,11 @@ fn unit_of(
     if code.is_empty() {
         return Ok(None);
     }
-    units.get(code).cloned().map(Some).ok_or_else(|| {
-        format!("unit \"{code}\" is not known: import it first (hocvuso import units)")
-    })
+    units
+        .get(code)
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| format!("chưa có đơn vị mã \"{code}\": hãy nhập danh sách đơn vị trước"))
 }
 
 fn parse_row(
@@ -113,18 +115,19 @@ fn parse_row(
     key: &[u8; 32],
     units: &HashMap<String, (i64, String)>,
 ) -> Result<Row, String> {
-    let full_name = clean_name(cell(record, Some(c.name))).map_err(|e| format!("name: {e}"))?;
+    let full_name =
+        clean_name(cell(record, Some(c.name))).map_err(|e| format!("họ và tên: {e}"))?;
     let birth_year = parse_birth_year(cell(record, Some(c.year)))
-        .map_err(|e| format!("birth year \"{}\": {e}", cell(record, Some(c.year))))?;
+        .map_err(|e| format!("năm sinh \"{}\": {e}", cell(record, Some(c.year))))?;
     let group_text = cell(record, Some(c.group));
     let group = group_code(group_text).ok_or_else(|| {
-        format!("group \"{group_text}\" is not one of: cán bộ, học sinh, người lao động, người dân")
+        format!("nhóm \"{group_text}\" chưa đúng: hãy ghi cán bộ, học sinh, người lao động hoặc người dân")
     })?;
     let unit = unit_of(units, cell(record, c.unit))?;
     if unit.is_none() && group != Group::Elderly {
         return Err(format!(
-            "the unit is empty: {} need the code of their school, agency or enterprise",
-            group.label_vi()
+            "thiếu mã đơn vị: nhóm {} cần mã trường, cơ quan hoặc doanh nghiệp",
+            group.label_vi().to_lowercase()
         ));
     }
     let residence = unit_of(units, cell(record, c.residence))?;
@@ -132,16 +135,16 @@ fn parse_row(
         "" => None,
         text => match Contact::parse(text) {
             Ok(Contact::Phone(p)) => Some(p.as_e164().to_owned()),
-            Ok(_) => return Err(format!("phone \"{text}\" is not a phone number")),
-            Err(e) => return Err(format!("phone \"{text}\": {e}")),
+            Ok(_) => return Err(format!("số điện thoại \"{text}\" chưa đúng")),
+            Err(e) => return Err(format!("số điện thoại \"{text}\": {e}")),
         },
     };
     let email = match cell(record, c.email) {
         "" => None,
-        text if !text.contains('@') => return Err(format!("email \"{text}\" is not an email")),
+        text if !text.contains('@') => return Err(format!("email \"{text}\" chưa đúng")),
         text => match Contact::parse(text) {
             Ok(Contact::Email(e)) => Some(e),
-            Ok(_) => return Err(format!("email \"{text}\" is not an email")),
+            Ok(_) => return Err(format!("email \"{text}\" chưa đúng")),
             Err(e) => return Err(format!("email \"{text}\": {e}")),
         },
     };
@@ -149,13 +152,16 @@ fn parse_row(
         "" => None,
         "nam" | "male" | "m" => Some("nam"),
         "nu" | "female" | "f" => Some("nu"),
-        other => return Err(format!("sex \"{other}\" is not nam or nữ")),
+        other => {
+            return Err(format!(
+                "giới tính \"{other}\" chưa đúng: hãy ghi nam hoặc nữ"
+            ));
+        }
     };
     let citizen = match cell(record, c.citizen) {
         "" => None,
         text => {
-            let id =
-                CitizenId::parse(text).map_err(|e| format!("the citizen ID is not valid ({e})"))?;
+            let id = CitizenId::parse(text).map_err(|e| format!("số định danh chưa đúng ({e})"))?;
             Some((id.keyed_hash(key), id.tail()))
         }
     };
@@ -237,7 +243,7 @@ fn passwords(n: usize) -> Result<Vec<(String, String)>, String> {
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err("a hashing thread failed".into()))
+                    .unwrap_or_else(|_| Err("không tạo được mật khẩu dùng một lần".into()))
             })
             .collect()
     });
@@ -260,11 +266,11 @@ pub fn import(
     let (header, rows) = records(data)?;
     let cols = Columns {
         name: column(&header, &["full_name", "họ và tên", "họ tên", "name"])
-            .ok_or("the file needs a column \"full_name\" (họ và tên)")?,
+            .ok_or("tệp cần có cột \"họ và tên\" (full_name)")?,
         year: column(&header, &["birth_year", "năm sinh"])
-            .ok_or("the file needs a column \"birth_year\" (năm sinh)")?,
+            .ok_or("tệp cần có cột \"năm sinh\" (birth_year)")?,
         group: column(&header, &["group", "nhóm", "đối tượng"])
-            .ok_or("the file needs a column \"group\" (nhóm)")?,
+            .ok_or("tệp cần có cột \"nhóm\" (group)")?,
         unit: column(&header, &["unit", "mã đơn vị", "đơn vị"]),
         phone: column(&header, &["phone", "số điện thoại", "điện thoại", "sđt"]),
         email: column(&header, &["email", "thư điện tử"]),
@@ -304,7 +310,7 @@ pub fn import(
         if let Some(first) = keys.iter().find_map(|k| seen.get(k)) {
             summary.errors.push(RowError {
                 row: row_no,
-                reason: format!("{} is the same person as on row {first}", row.full_name),
+                reason: format!("{} trùng với người ở dòng {first}", row.full_name),
             });
             continue;
         }
@@ -387,7 +393,7 @@ pub fn import(
         }
         Ok(slips)
     });
-    let slips = result.map_err(|e| format!("the database refused the import: {e}"))?;
+    let slips = result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
     Ok((summary, slips))
 }
 

@@ -19,7 +19,7 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}: {}", self.row, self.reason)
+        write!(f, "dòng {}: {}", self.row, self.reason)
     }
 }
 
@@ -51,12 +51,17 @@ pub fn records(data: &[u8]) -> Result<Records, String> {
         .from_reader(data);
     let header = reader
         .headers()
-        .map_err(|e| format!("the header row cannot be read: {e}"))?
+        .map_err(|e| format!("không đọc được dòng tiêu đề: {e}"))?
         .clone();
     let rows = reader
         .records()
         .enumerate()
-        .map(|(i, r)| (i + 2, r.map_err(|e| format!("cannot be read: {e}"))))
+        .map(|(i, r)| {
+            (
+                i + 2,
+                r.map_err(|e| format!("không đọc được dòng này: {e}")),
+            )
+        })
         .collect();
     Ok((header, rows))
 }
@@ -90,13 +95,13 @@ pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d-%m-%Y"))
-        .map_err(|_| format!("date \"{text}\" is not a date like 2026-11-30 or 30/11/2026"))
+        .map_err(|_| format!("ngày \"{text}\" chưa đúng: hãy ghi như 30/11/2026 hoặc 2026-11-30"))
 }
 
 /// A non-negative whole number, with optional thousands separators (`1.234`, `1,234`).
 pub fn parse_count(text: &str) -> Result<i32, String> {
     let text = text.trim();
-    let bad = || format!("count \"{text}\" is not a whole number of people (0 or more)");
+    let bad = || format!("số người \"{text}\" chưa đúng: hãy ghi một số nguyên từ 0 trở lên");
     let plain: String = if text.contains(['.', ',', ' ']) {
         let groups: Vec<&str> = text.split(['.', ',', ' ']).collect();
         let ok = groups.len() > 1

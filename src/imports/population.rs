@@ -72,20 +72,19 @@ fn parse(
 ) -> Result<Parsed, String> {
     let (header, rows) = records(data)?;
     let unit_col = column(&header, &["unit", "mã đơn vị", "đơn vị", "unit_code", "mã"])
-        .ok_or("the file needs a column \"unit\" (mã đơn vị)")?;
+        .ok_or("tệp cần có cột \"mã đơn vị\" (unit)")?;
     let pop_col = column(
         &header,
         &["population", "đối tượng", "nhóm", "group", "nhóm đối tượng"],
     )
-    .ok_or("the file needs a column \"population\" (đối tượng)")?;
+    .ok_or("tệp cần có cột \"đối tượng\" (population)")?;
     let count_col = column(&header, &["count", "số người", "số lượng", "số"])
-        .ok_or("the file needs a column \"count\" (số người)")?;
+        .ok_or("tệp cần có cột \"số người\" (count)")?;
     let as_of_col = column(&header, &["as_of", "tính đến ngày", "ngày", "date"]);
     if as_of_col.is_none() && default_as_of.is_none() {
         return Err(
-            "the file has no \"as_of\" column (tính đến ngày): give the date the \
-                    counts are as of (--as-of 2026-11-30 on the command line, or the date \
-                    field of the form)"
+            "tệp không có cột \"tính đến ngày\" (as_of): hãy cho biết số liệu tính đến \
+                    ngày nào (ô ngày trên biểu mẫu, hoặc --as-of 2026-11-30 khi dùng lệnh)"
                 .into(),
         );
     }
@@ -112,7 +111,7 @@ fn parse(
                     errors.push(RowError {
                         row,
                         reason: format!(
-                            "unit \"{}\", population {} on {} is already on row {first}",
+                            "đơn vị \"{}\", đối tượng {} ngày {} đã có ở dòng {first}",
                             cell(&record, Some(unit_col)),
                             r.population,
                             r.as_of
@@ -137,25 +136,25 @@ fn parse_row(
 ) -> Result<Row, String> {
     let code = cell(record, Some(unit_col));
     if code.is_empty() {
-        return Err("the unit code is empty".into());
+        return Err("thiếu mã đơn vị".into());
     }
     let Some((unit_id, _)) = units.get(code) else {
         return Err(format!(
-            "unit \"{code}\" is not known: import it first (hocvuso import units)"
+            "chưa có đơn vị mã \"{code}\": hãy nhập danh sách đơn vị trước"
         ));
     };
     let pop_text = cell(record, Some(pop_col));
     let population = population_code(pop_text).ok_or_else(|| {
         format!(
-            "population \"{pop_text}\" is not one of: cán bộ công chức viên chức, học sinh, \
-             người dân trưởng thành, người lao động"
+            "đối tượng \"{pop_text}\" chưa đúng: hãy ghi cán bộ công chức viên chức, học \
+             sinh, người dân trưởng thành hoặc người lao động"
         )
     })?;
     let count = parse_count(cell(record, Some(count_col)))?;
     let as_of = match (cell(record, as_of_col), default_as_of) {
         ("", Some(d)) => d,
         ("", None) => {
-            return Err("the as_of date is empty and no default date was given".into());
+            return Err("thiếu ngày tính số liệu, và chưa chọn ngày chung cho cả tệp".into());
         }
         (text, _) => parse_date(text)?,
     };
@@ -253,7 +252,7 @@ pub fn import(
         }
         Ok(())
     });
-    result.map_err(|e| format!("the database refused the import: {e}"))?;
+    result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
     Ok(summary)
 }
 
@@ -288,12 +287,12 @@ mod tests {
         assert_eq!(good[0].1.count, 1234);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(
-            text[0].starts_with("row 3: unit \"TDP9\" is not known"),
+            text[0].starts_with("dòng 3: chưa có đơn vị mã \"TDP9\""),
             "{text:?}"
         );
-        assert!(text[1].starts_with("row 4:") && text[1].contains("already on row 2"));
-        assert!(text[2].starts_with("row 5: population \"trẻ em\""));
-        assert!(text[3].starts_with("row 6: count \"-2\""));
+        assert!(text[1].starts_with("dòng 4:") && text[1].contains("đã có ở dòng 2"));
+        assert!(text[2].starts_with("dòng 5: đối tượng \"trẻ em\""));
+        assert!(text[3].starts_with("dòng 6: số người \"-2\""));
         let err = parse(csv.as_bytes(), &units, None).unwrap_err();
         assert!(err.contains("--as-of"), "{err}");
     }

@@ -53,12 +53,12 @@ type Parsed = (Vec<(usize, Row)>, Vec<RowError>);
 
 fn parse(data: &[u8]) -> Result<Parsed, String> {
     let (header, rows) = records(data)?;
-    let code_col = column(&header, &["code", "mã", "ma don vi"])
-        .ok_or("the file needs a column \"code\" (mã)")?;
-    let name_col = column(&header, &["name", "tên", "ten don vi"])
-        .ok_or("the file needs a column \"name\" (tên)")?;
+    let code_col =
+        column(&header, &["code", "mã", "ma don vi"]).ok_or("tệp cần có cột \"mã\" (code)")?;
+    let name_col =
+        column(&header, &["name", "tên", "ten don vi"]).ok_or("tệp cần có cột \"tên\" (name)")?;
     let kind_col = column(&header, &["kind", "loại", "loai don vi"])
-        .ok_or("the file needs a column \"kind\" (loại)")?;
+        .ok_or("tệp cần có cột \"loại\" (kind)")?;
     let mut good = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -73,12 +73,12 @@ fn parse(data: &[u8]) -> Result<Parsed, String> {
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let (code, name, kind_text) = (field(code_col), field(name_col), field(kind_col));
         let reason = if code.is_empty() {
-            Some("the code is empty".to_owned())
+            Some("thiếu mã đơn vị".to_owned())
         } else if name.is_empty() {
-            Some("the name is empty".to_owned())
+            Some("thiếu tên đơn vị".to_owned())
         } else {
             seen.get(&code)
-                .map(|first| format!("code \"{code}\" is already on row {first}"))
+                .map(|first| format!("mã \"{code}\" đã có ở dòng {first}"))
         };
         if let Some(reason) = reason {
             errors.push(RowError { row, reason });
@@ -87,7 +87,7 @@ fn parse(data: &[u8]) -> Result<Parsed, String> {
         let Some(kind) = kind_code(&kind_text) else {
             errors.push(RowError {
                 row,
-                reason: format!("kind \"{kind_text}\" is not one of: tổ dân phố, trường, cơ quan, doanh nghiệp, hợp tác xã"),
+                reason: format!("loại \"{kind_text}\" chưa đúng: hãy ghi tổ dân phố, trường, cơ quan, doanh nghiệp hoặc hợp tác xã"),
             });
             continue;
         };
@@ -149,7 +149,7 @@ pub fn import(
         }
         Ok(())
     });
-    result.map_err(|e| format!("the database refused the import: {e}"))?;
+    result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
     Ok(summary)
 }
 
@@ -171,9 +171,9 @@ mod tests {
         let (good, errors) = parse(csv.as_bytes()).unwrap();
         assert_eq!(good.len(), 1);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(text[0], "row 3: the code is empty");
-        assert_eq!(text[1], "row 4: code \"TDP1\" is already on row 2");
-        assert!(text[2].starts_with("row 5: kind \"nhà máy\" is not one of"));
+        assert_eq!(text[0], "dòng 3: thiếu mã đơn vị");
+        assert_eq!(text[1], "dòng 4: mã \"TDP1\" đã có ở dòng 2");
+        assert!(text[2].starts_with("dòng 5: loại \"nhà máy\" chưa đúng"));
         assert!(
             parse(b"name,kind\nA,school\n")
                 .unwrap_err()

@@ -47,8 +47,7 @@ fn parse_row(
         "" => None,
         text => {
             // The message of CitizenId::parse never repeats the number.
-            let id =
-                CitizenId::parse(text).map_err(|e| format!("the citizen ID is not valid ({e})"))?;
+            let id = CitizenId::parse(text).map_err(|e| format!("số định danh chưa đúng ({e})"))?;
             Some((id.keyed_hash(key), id.tail()))
         }
     };
@@ -56,7 +55,7 @@ fn parse_row(
         "" => None,
         text => Some(
             Phone::parse(text)
-                .map_err(|e| format!("phone \"{text}\" is not valid ({e})"))?
+                .map_err(|e| format!("số điện thoại \"{text}\" chưa đúng ({e})"))?
                 .as_e164()
                 .to_owned(),
         ),
@@ -66,7 +65,7 @@ fn parse_row(
         text => Some(text.to_lowercase()),
     };
     if citizen.is_none() && phone.is_none() && learner.is_none() {
-        return Err("the row has no citizen ID, phone or learner id".into());
+        return Err("dòng này không có số định danh, số điện thoại hay tên đăng nhập".into());
     }
     let unit = match cell(record, cols.unit) {
         "" => None,
@@ -75,12 +74,12 @@ fn parse_row(
             units
                 .get(code)
                 .map(|(id, _)| *id)
-                .ok_or_else(|| format!("unit \"{code}\" is not known"))?,
+                .ok_or_else(|| format!("chưa có đơn vị mã \"{code}\""))?,
         )),
     };
     let date_text = cell(record, Some(cols.date));
     if date_text.is_empty() {
-        return Err("the confirmation date (confirmed_on) is empty".into());
+        return Err("thiếu ngày xác nhận".into());
     }
     Ok(Row {
         citizen,
@@ -175,13 +174,13 @@ impl People {
 fn described(row: &Row) -> String {
     let mut parts = Vec::new();
     if let Some((_, tail)) = &row.citizen {
-        parts.push(format!("citizen ID {}", mask(tail)));
+        parts.push(format!("số định danh {}", mask(tail)));
     }
     if let Some(p) = &row.phone {
-        parts.push(format!("phone {p}"));
+        parts.push(format!("số điện thoại {p}"));
     }
     if let Some(l) = &row.learner {
-        parts.push(format!("login \"{l}\""));
+        parts.push(format!("tên đăng nhập \"{l}\""));
     }
     parts.join(", ")
 }
@@ -214,12 +213,12 @@ pub fn import(
         ),
         unit: column(&header, &["unit", "tổ dân phố", "mã đơn vị", "đơn vị"]),
         date: column(&header, &["confirmed_on", "ngày xác nhận"])
-            .ok_or("the file needs a column \"confirmed_on\" (ngày xác nhận)")?,
+            .ok_or("tệp cần có cột \"ngày xác nhận\" (confirmed_on)")?,
     };
     if cols.citizen.is_none() && cols.phone.is_none() && cols.learner.is_none() {
         return Err(
-            "the file needs a column \"citizen_id\" (số định danh), \"phone\" (số \
-                    điện thoại) or \"learner_id\" (tên đăng nhập)"
+            "tệp cần có cột \"số định danh\" (citizen_id), \"số điện thoại\" (phone) \
+                    hoặc \"tên đăng nhập\" (learner_id)"
                 .into(),
         );
     }
@@ -280,12 +279,15 @@ pub fn import(
         if user.is_none() && (hash.is_none() || row.unit.is_none()) {
             let reason = if hash.is_none() {
                 format!(
-                    "no learner with {} (a person without an account needs the citizen ID \
-                     and the unit)",
+                    "không có học viên nào có {}: người chưa có tài khoản cần có cả số định \
+                     danh và tổ dân phố",
                     described(&row)
                 )
             } else {
-                format!("no learner with {} and no unit given", described(&row))
+                format!(
+                    "không có học viên nào có {}, và dòng không ghi tổ dân phố",
+                    described(&row)
+                )
             };
             summary.errors.push(RowError {
                 row: row_no,
@@ -301,7 +303,7 @@ pub fn import(
                 if let Some(first) = confs[i].row {
                     summary.errors.push(RowError {
                         row: row_no,
-                        reason: format!("{} is the same person as on row {first}", described(&row)),
+                        reason: format!("{} trùng với người ở dòng {first}", described(&row)),
                     });
                     continue;
                 }
@@ -416,6 +418,6 @@ pub fn import(
         }
         Ok(())
     });
-    result.map_err(|e| format!("the database refused the import: {e}"))?;
+    result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
     Ok(summary)
 }

@@ -385,7 +385,7 @@ fn import_units_reports_bad_rows_and_keeps_good_ones() {
     let (ok, out, _) = run(&["import", "units", &f, "--dry-run", "--data-dir", &d]);
     assert!(!ok, "a bad row makes the exit code non-zero");
     assert!(
-        out.contains("row 3: kind \"factory\"")
+        out.contains("dòng 3: loại \"factory\"")
             && out.contains("1 would be created")
             && out.contains("dry run"),
         "{out}"
