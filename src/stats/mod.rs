@@ -6,6 +6,7 @@
 
 pub mod course;
 pub mod question;
+pub mod view;
 
 use std::collections::{HashMap, HashSet};
 
@@ -71,20 +72,50 @@ fn parse(raw: Raw) -> Option<Row> {
 
 /// Loads a course's submitted attempts (open ones are ignored) and lesson progress.
 pub fn load(conn: &mut DbConn, course_slug: &str) -> QueryResult<Data> {
-    let raw: Vec<Raw> = attempts::table
-        .filter(attempts::course_slug.eq(course_slug))
-        .filter(attempts::submitted_at.is_not_null())
-        .order((attempts::submitted_at.asc(), attempts::id.asc()))
-        .select((
-            attempts::user_id,
-            attempts::kind,
-            attempts::course_version,
-            attempts::score,
-            attempts::passed,
-            attempts::submitted_at,
-            attempts::result,
-        ))
-        .load(conn)?;
+    load_with(conn, course_slug, true)
+}
+
+/// Like [`load`], without each attempt's per-question results: enough for the course figures
+/// ([`course::compute`]), and it neither reads nor parses the largest column.
+pub fn load_figures(conn: &mut DbConn, course_slug: &str) -> QueryResult<Data> {
+    load_with(conn, course_slug, false)
+}
+
+fn load_with(conn: &mut DbConn, course_slug: &str, with_results: bool) -> QueryResult<Data> {
+    let submitted = || {
+        attempts::table
+            .filter(attempts::course_slug.eq(course_slug))
+            .filter(attempts::submitted_at.is_not_null())
+            .order((attempts::submitted_at.asc(), attempts::id.asc()))
+    };
+    let columns = (
+        attempts::user_id,
+        attempts::kind,
+        attempts::course_version,
+        attempts::score,
+        attempts::passed,
+        attempts::submitted_at,
+    );
+    let raw: Vec<Raw> = if with_results {
+        let (a, b, c, d, e, f) = columns;
+        submitted()
+            .select((a, b, c, d, e, f, attempts::result))
+            .load(conn)?
+    } else {
+        submitted()
+            .select(columns)
+            .load::<(
+                i64,
+                String,
+                String,
+                Option<i32>,
+                Option<bool>,
+                Option<NaiveDateTime>,
+            )>(conn)?
+            .into_iter()
+            .map(|(a, b, c, d, e, f)| (a, b, c, d, e, f, None))
+            .collect()
+    };
     let progress: Vec<(i64, String)> = lesson_progress::table
         .filter(lesson_progress::course_slug.eq(course_slug))
         .select((lesson_progress::user_id, lesson_progress::lesson_slug))

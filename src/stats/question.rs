@@ -4,10 +4,12 @@
 //!
 //! Discrimination is the upper–lower index: the attempts that drew the question are ranked by
 //! their total score; D = (share fully right among the top 27%) − (share among the bottom
-//! 27%). D runs from −1 to 1; a good question has D ≥ 0.2. Questions answered fewer than
+//! 27%). D runs from −1 to 1; a good question has D ≥ 0.2. Attempts tied on the score where a
+//! group ends count in proportion (a short test has few distinct scores, so ties are the
+//! rule, and the order of tied attempts must not decide D). Questions answered fewer than
 //! [`MIN_ANSWERS`] times get no figures and no flags: a few answers mislead.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::Row;
 use crate::assessment::Given;
@@ -25,10 +27,15 @@ pub const TOO_HARD: f64 = 0.30;
 /// Fully right more often than this: too easy.
 pub const TOO_EASY: f64 = 0.95;
 
-/// Why a question should be looked at again.
+/// Why a question should be looked at again, most telling first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
+    /// D below 0: the weaker learners get it right more often than the stronger.
+    NegativeDiscrimination,
+    /// D from 0 to [`MIN_DISCRIMINATION`].
     WeakDiscrimination,
+    /// One wrong answer is given more often than the question is answered fully right.
+    DistractorBeatsKey,
     TooHard,
     TooEasy,
 }
@@ -36,8 +43,16 @@ pub enum Reason {
 impl Reason {
     pub fn label_vi(self) -> &'static str {
         match self {
+            Reason::NegativeDiscrimination => {
+                "phân biệt ngược: người làm bài tốt lại hay sai câu này hơn người làm bài kém (D \
+                 dưới 0; xem lại đáp án)"
+            }
             Reason::WeakDiscrimination => {
                 "phân biệt kém: người giỏi không làm đúng nhiều hơn người yếu rõ rệt (D dưới 0,2)"
+            }
+            Reason::DistractorBeatsKey => {
+                "một câu trả lời sai được chọn nhiều hơn đáp án đúng (đáp án có thể bị ghi nhầm, \
+                 hoặc câu hỏi dễ gây hiểu lầm)"
             }
             Reason::TooHard => "quá khó: dưới 30% trả lời đúng (xem lại đáp án và cách hỏi)",
             Reason::TooEasy => "quá dễ: trên 95% trả lời đúng",
@@ -120,18 +135,61 @@ fn wrong_labels(question: &Question, given: &Given) -> Vec<String> {
     }
 }
 
+/// The share fully right among the first `group` attempts of `classes` (attempts, fully
+/// right) per score, taken from one end of the ranking. The score class where the group ends
+/// counts in proportion.
+fn end_share(classes: impl Iterator<Item = (usize, usize)>, group: usize) -> f64 {
+    let mut left = group;
+    let mut right = 0.0;
+    for (count, rights) in classes {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(count);
+        right += rights as f64 * take as f64 / count as f64;
+        left -= take;
+    }
+    right / group as f64
+}
+
 /// D for answers given as (attempt score, fully right); `None` without answers.
 pub fn discrimination(answers: &[(i32, bool)]) -> Option<f64> {
     if answers.is_empty() {
         return None;
     }
-    let mut ranked = answers.to_vec();
-    ranked.sort_by_key(|a| a.0);
-    let group = ((ranked.len() as f64 * GROUP_SHARE).round() as usize).max(1);
-    let share = |part: &[(i32, bool)]| part.iter().filter(|a| a.1).count() as f64 / group as f64;
-    let lower = share(&ranked[..group]);
-    let upper = share(&ranked[ranked.len() - group..]);
+    let mut classes: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
+    for &(score, right) in answers {
+        let class = classes.entry(score).or_default();
+        class.0 += 1;
+        class.1 += usize::from(right);
+    }
+    let group = ((answers.len() as f64 * GROUP_SHARE).round() as usize).max(1);
+    let lower = end_share(classes.values().copied(), group);
+    let upper = end_share(classes.values().rev().copied(), group);
     Some(upper - lower)
+}
+
+/// Slack for comparing computed shares with the thresholds (0.2 must not read as 0.1999…).
+const EPSILON: f64 = 1e-9;
+
+/// Why a question with enough answers should be looked at again (none when it is fine).
+fn reasons(share: f64, d: f64, right: usize, wrong_choice: Option<&WrongChoice>) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if d < -EPSILON {
+        reasons.push(Reason::NegativeDiscrimination);
+    } else if d < MIN_DISCRIMINATION - EPSILON {
+        reasons.push(Reason::WeakDiscrimination);
+    }
+    if wrong_choice.is_some_and(|w| w.count > right) {
+        reasons.push(Reason::DistractorBeatsKey);
+    }
+    if share < TOO_HARD - EPSILON {
+        reasons.push(Reason::TooHard);
+    }
+    if share > TOO_EASY + EPSILON {
+        reasons.push(Reason::TooEasy);
+    }
+    reasons
 }
 
 fn finish(question: &Question, tally: Tally) -> QuestionStats {
@@ -157,18 +215,10 @@ fn finish(question: &Question, tally: Tally) -> QuestionStats {
     } else {
         None
     };
-    let mut reasons = Vec::new();
-    if let (Some(share), Some(d)) = (right_share, discrimination) {
-        if d < MIN_DISCRIMINATION {
-            reasons.push(Reason::WeakDiscrimination);
-        }
-        if share < TOO_HARD {
-            reasons.push(Reason::TooHard);
-        }
-        if share > TOO_EASY {
-            reasons.push(Reason::TooEasy);
-        }
-    }
+    let reasons = match (right_share, discrimination) {
+        (Some(share), Some(d)) => reasons(share, d, right, wrong_choice.as_ref()),
+        _ => Vec::new(),
+    };
     QuestionStats {
         id: question.id.clone(),
         kind: question.kind.name(),
@@ -223,157 +273,5 @@ pub fn compute<'a>(bank: &[Question], rows: impl Iterator<Item = &'a Row>) -> Ve
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::assessment::{Kind, QuestionResult};
-
-    fn question(id: &str, kind: QuestionKind) -> Question {
-        Question {
-            id: id.into(),
-            kind,
-            prompt_html: String::new(),
-            explanation_html: String::new(),
-            prompt_md: format!("Câu {id}?"),
-            explanation_md: String::new(),
-            options_md: vec!["123456".into(), "Một câu dài".into(), "Ngày sinh".into()],
-            tags: Vec::new(),
-            line: 3,
-        }
-    }
-
-    fn single() -> Question {
-        question(
-            "mk-01",
-            QuestionKind::Single {
-                options: vec!["a".into(), "b".into(), "c".into()],
-                correct: 1,
-            },
-        )
-    }
-
-    fn attempt(score: i32, results: Vec<(&str, u32, Given)>) -> Row {
-        Row {
-            user_id: i64::from(score),
-            kind: Kind::Final,
-            version: "v".into(),
-            score,
-            passed: score >= 70,
-            submitted_at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
-            results: results
-                .into_iter()
-                .map(|(id, points, given)| QuestionResult {
-                    id: id.into(),
-                    points,
-                    given,
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn the_upper_lower_index_on_a_known_example() {
-        // Ten attempts scoring 10…100; groups of round(2.7) = 3. Right in the top three and
-        // in one of the bottom three: D = 3/3 − 1/3.
-        let answers: Vec<(i32, bool)> = (1..=10)
-            .map(|i| (i * 10, matches!(i, 1 | 6 | 8 | 9 | 10)))
-            .collect();
-        let d = discrimination(&answers).unwrap();
-        assert!((d - 2.0 / 3.0).abs() < 1e-9, "{d}");
-        // A question the weak get right and the strong get wrong separates backwards.
-        let reversed: Vec<(i32, bool)> = (1..=10).map(|i| (i * 10, i <= 3)).collect();
-        assert_eq!(discrimination(&reversed), Some(-1.0));
-        assert_eq!(discrimination(&[]), None);
-    }
-
-    #[test]
-    fn a_question_everyone_gets_wrong_the_same_way_is_flagged_with_that_option() {
-        let bank = [single()];
-        let rows: Vec<Row> = (0..12)
-            .map(|i| attempt(40 + i, vec![("mk-01", 0, Given::Choice(vec![0]))]))
-            .collect();
-        let s = &compute(&bank, rows.iter())[0];
-        assert_eq!((s.answered, s.right, s.wrong), (12, 0, 12));
-        assert_eq!(s.right_share, Some(0.0));
-        let wrong = s.wrong_choice.as_ref().unwrap();
-        assert_eq!((wrong.text.as_str(), wrong.count), ("123456", 12));
-        assert_eq!(wrong.share, 1.0);
-        assert_eq!(s.reasons, [Reason::WeakDiscrimination, Reason::TooHard]);
-    }
-
-    #[test]
-    fn few_answers_give_no_figures_and_flagged_questions_come_first() {
-        let tf = question("mk-03", QuestionKind::TrueFalse { answer: false });
-        let short = question(
-            "mk-04",
-            QuestionKind::Short {
-                answers: vec!["VNeID".into()],
-                ignore_diacritics: true,
-            },
-        );
-        let bank = [single(), tf, short];
-        let rows: Vec<Row> = (0..10)
-            .map(|i| {
-                attempt(
-                    i * 10,
-                    vec![
-                        ("mk-01", 1000, Given::Choice(vec![1])),
-                        ("mk-03", 0, Given::Bool(true)),
-                        ("mk-04", 0, Given::Text(" Vss  ID ".into())),
-                        ("gone", 0, Given::None),
-                    ],
-                )
-            })
-            .take(9)
-            .chain([attempt(95, vec![("mk-01", 1000, Given::Choice(vec![1]))])])
-            .collect();
-        let stats = compute(&bank, rows.iter());
-        let ids: Vec<&str> = stats.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["mk-01", "mk-03", "mk-04"]);
-        assert_eq!(
-            stats[0].reasons,
-            [Reason::WeakDiscrimination, Reason::TooEasy]
-        );
-        assert_eq!(stats[1].answered, 9);
-        assert!(!stats[1].enough);
-        assert_eq!(stats[1].right_share, None);
-        assert_eq!(stats[1].wrong_choice, None);
-        assert!(stats[1].reasons.is_empty());
-    }
-
-    #[test]
-    fn wrong_answers_are_counted_per_option_and_short_answers_normalised() {
-        let multiple = question(
-            "mk-02",
-            QuestionKind::Multiple {
-                options: vec!["a".into(), "b".into(), "c".into()],
-                correct: vec![0, 1],
-            },
-        );
-        let m = [multiple.clone()];
-        let given = |c: Vec<usize>| Given::Choice(c);
-        let rows: Vec<Row> = (0..10)
-            .map(|i| match i {
-                0..=5 => attempt(i, vec![("mk-02", 500, given(vec![0]))]),
-                6..=8 => attempt(i, vec![("mk-02", 0, given(vec![0, 2]))]),
-                _ => attempt(i, vec![("mk-02", 0, Given::None)]),
-            })
-            .collect();
-        let s = &compute(&m, rows.iter())[0];
-        assert_eq!((s.wrong, s.blank, s.right), (9, 1, 0));
-        let w = s.wrong_choice.as_ref().unwrap();
-        assert_eq!((w.text.as_str(), w.count), ("Ngày sinh", 3));
-        assert!((w.share - 3.0 / 9.0).abs() < 1e-9);
-
-        let q = question(
-            "mk-04",
-            QuestionKind::Short {
-                answers: vec!["VNeID".into()],
-                ignore_diacritics: true,
-            },
-        );
-        assert_eq!(
-            wrong_labels(&q, &Given::Text("  VssID  Ứng ".into())),
-            ["vssid ung"]
-        );
-    }
-}
+#[path = "question_tests.rs"]
+mod tests;

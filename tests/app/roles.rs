@@ -119,6 +119,17 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
         // -- reports routes --
         // -- team routes --
         // -- teach_stats routes --
+        ("GET", "/teach/stats".into(), Roles(TEACHERS)),
+        (
+            "GET",
+            "/teach/stats/an-toan-mat-khau".into(),
+            Roles(TEACHERS),
+        ),
+        (
+            "GET",
+            "/teach/stats/an-toan-mat-khau.csv".into(),
+            Roles(TEACHERS),
+        ),
     ]
 }
 
