@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::compute::{self, Cert, Holdings, PersonRow, UnitInfo, day_end, unit_for};
 use super::plan::{Counts, Goal};
+use super::rules::{self, Cert, Holdings, PersonRow, UnitInfo, day_end, unit_for};
 use crate::db::DbConn;
 use crate::db::schema::{
     attempts, certificates, confirmations, lesson_progress, population_counts, users,
@@ -81,7 +81,7 @@ fn members(
     unit: i64,
     as_of: NaiveDate,
     units: &HashMap<i64, UnitInfo>,
-) -> QueryResult<Vec<(i64, String, compute::Person, Holdings)>> {
+) -> QueryResult<Vec<(i64, String, rules::Person, Holdings)>> {
     let rows: Vec<(PersonRow, String)> = users::table
         .filter(
             users::unit_id
@@ -102,11 +102,11 @@ fn members(
             users::full_name,
         ))
         .load(conn)?;
-    let mut people: Vec<(i64, String, compute::Person, Holdings)> = rows
+    let mut people: Vec<(i64, String, rules::Person, Holdings)> = rows
         .into_iter()
         .filter_map(|(row, name)| {
-            let p = compute::person(&row);
-            (unit_for(&goal.counted, &p, as_of, units) == Ok(Some(unit)))
+            let p = rules::person(&row);
+            (unit_for(&goal.counted, &p, as_of, units) == Some(Some(unit)))
                 .then(|| (row.0, name, p, Holdings::default()))
         })
         .collect();
@@ -215,14 +215,14 @@ pub fn build(
     unit: i64,
     as_of: NaiveDate,
 ) -> QueryResult<Option<Missing>> {
-    let units = compute::load_units(conn)?;
+    let units = rules::load_units(conn)?;
     let Some(info) = units.get(&unit).cloned() else {
         return Ok(None);
     };
     let people = members(conn, goal, unit, as_of, &units)?;
     let registered = people.len() as i64;
     let end = day_end(as_of);
-    let mut waiting: Vec<(i64, String, compute::Person, bool)> = people
+    let mut waiting: Vec<(i64, String, rules::Person, bool)> = people
         .into_iter()
         .filter(|(_, _, _, h)| !h.counts_at(&goal.counts, as_of))
         .map(|(id, name, p, h)| {

@@ -6,7 +6,10 @@ pub mod compute;
 pub mod missing;
 pub mod plan;
 pub mod prepost;
+pub mod rules;
+pub mod sql;
 pub mod table;
+pub mod tally;
 pub mod view;
 pub mod xlsx;
 
@@ -30,6 +33,27 @@ pub fn make(
 ) -> Result<Report, diesel::result::Error> {
     let mut report = compute::build(conn, plan, as_of, scope)?;
     report.prepost = Some(prepost::build(conn, courses, as_of, scope)?);
+    // Name the courses that count by their titles, as people know them.
+    for (g, goal) in report.goals.iter_mut().zip(&plan.goals) {
+        if let plan::Counts::AnyOf(slugs) | plan::Counts::AllOf(slugs) = &goal.counts {
+            let titles: Vec<String> = slugs
+                .iter()
+                .map(|s| {
+                    courses
+                        .iter()
+                        .find(|c| &c.slug == s)
+                        .map(|c| format!("“{}”", c.title))
+                        .unwrap_or_else(|| s.clone())
+                })
+                .collect();
+            let which = if matches!(goal.counts, plan::Counts::AllOf(_)) {
+                "tất cả các khoá"
+            } else {
+                "một trong các khoá"
+            };
+            g.counts = format!("Chứng nhận của {which}: {}", titles.join(", "));
+        }
+    }
     Ok(report)
 }
 

@@ -1,23 +1,38 @@
-//! Pre-test and final-test scores per course and per competence code.
+//! Pre-test and final-test scores per course and per competence code, so the change in
+//! competence shows, not only the number of certificates.
+//!
+//! Course figures are exact, aggregated by the database. Competence figures need each
+//! attempt's per-question points (stored as JSON): they are read from every attempt up to
+//! [`SAMPLE`] per kind of test, and past that from an evenly spread sample of that size
+//! (every n-th attempt), which the page says.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
+use diesel::QueryResult;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use serde::Serialize;
 
-use super::compute::{Scope, day_end};
+use super::compute::Scope;
+use super::rules::day_end;
+use super::sql::{Bind, Sql};
 use crate::assessment::QuestionResult;
 use crate::content::Course;
 use crate::db::DbConn;
-use crate::db::schema::{attempts, users};
+
+/// Attempts read per kind of test for the competence figures, at most.
+pub const SAMPLE: i64 = 2_000;
 
 /// Scores before and after, per course and per competence.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PrePost {
     pub courses: Vec<CourseScores>,
     pub competences: Vec<CompetenceScores>,
+    /// Attempts whose answers the competence figures were read from.
+    pub competence_attempts: i64,
+    /// Whether those are a sample of more attempts.
+    pub competence_sampled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +45,7 @@ pub struct CourseScores {
     pub final_average: Option<f64>,
     /// Learners with a submitted pre-test and a submitted final.
     pub both: i64,
-    /// Their average change: best final minus first pre-test, in points of 100.
+    /// Their average change: best final minus pre-test, in points of 100.
     pub average_change: Option<f64>,
 }
 
@@ -45,136 +60,166 @@ pub struct CompetenceScores {
     pub final_questions: i64,
 }
 
-type AttemptRow = (
-    i64,
-    String,
-    String,
-    Option<i32>,
-    Option<String>,
-    Option<chrono::NaiveDateTime>,
-    Option<i64>,
-    Option<i64>,
-);
-
-/// A learner's first pre-test (time, score) and best final score.
-type Learner = (Option<(chrono::NaiveDateTime, i32)>, Option<i32>);
-
-#[derive(Default)]
+#[derive(diesel::QueryableByName)]
 struct Sums {
-    pre: (i64, i64),
-    fin: (i64, i64),
-    /// user -> (first pre-test (time, score), best final)
-    users: HashMap<i64, Learner>,
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    total: Option<i64>,
 }
 
-/// Scores of submitted attempts up to the end of `as_of`, of learners in scope (their work
-/// unit or residence).
+#[derive(diesel::QueryableByName)]
+struct Answers {
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    result: Option<String>,
+}
+
+/// `AND (…)` limiting attempts to learners of the scope (by work unit or residence).
+fn scope_filter(sql: &mut Sql, scope: &Scope) -> String {
+    match scope {
+        Scope::All => String::new(),
+        Scope::Units(list) => {
+            let a = sql.id_list(list);
+            let b = sql.id_list(list);
+            format!(" AND (u.unit_id IN {a} OR u.residence_unit_id IN {b})")
+        }
+    }
+}
+
+/// Attempts and score totals per course and kind.
+fn totals(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<Sums>> {
+    let mut sql = Sql::for_conn(conn);
+    let end = sql.p(Bind::Time(day_end(as_of)));
+    let filter = scope_filter(&mut sql, scope);
+    sql.push(&format!(
+        "SELECT a.course_slug AS slug, a.kind AS kind, COUNT(*) AS n, SUM(a.score) AS total \
+         FROM attempts a JOIN users u ON u.id = a.user_id \
+         WHERE a.kind IN ('pretest', 'final') AND a.score IS NOT NULL \
+           AND a.submitted_at < {end}{filter} \
+         GROUP BY a.course_slug, a.kind"
+    ));
+    sql.load(conn)
+}
+
+/// Per course: learners with both tests, and the sum of (best final − pre-test). A pre-test is
+/// taken once, so its lowest score is its score.
+fn changes(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<Sums>> {
+    let mut sql = Sql::for_conn(conn);
+    let end = sql.p(Bind::Time(day_end(as_of)));
+    let end2 = sql.p(Bind::Time(day_end(as_of)));
+    let filter = scope_filter(&mut sql, scope);
+    sql.push(&format!(
+        "SELECT f.course_slug AS slug, 'change' AS kind, COUNT(*) AS n, \
+                SUM(f.best - p.first) AS total \
+         FROM (SELECT user_id, course_slug, MAX(score) AS best FROM attempts \
+               WHERE kind = 'final' AND score IS NOT NULL AND submitted_at < {end} \
+               GROUP BY user_id, course_slug) f \
+         JOIN (SELECT user_id, course_slug, MIN(score) AS first FROM attempts \
+               WHERE kind = 'pretest' AND score IS NOT NULL AND submitted_at < {end2} \
+               GROUP BY user_id, course_slug) p \
+           ON p.user_id = f.user_id AND p.course_slug = f.course_slug \
+         JOIN users u ON u.id = f.user_id \
+         WHERE 1 = 1{filter} \
+         GROUP BY f.course_slug"
+    ));
+    sql.load(conn)
+}
+
+/// The answers of every `step`-th attempt of a kind.
+fn answers(
+    conn: &mut DbConn,
+    kind: &str,
+    step: i64,
+    as_of: NaiveDate,
+    scope: &Scope,
+) -> QueryResult<Vec<Answers>> {
+    let mut sql = Sql::for_conn(conn);
+    let k = sql.p(Bind::Text(kind.to_owned()));
+    let end = sql.p(Bind::Time(day_end(as_of)));
+    let step = sql.p(Bind::BigInt(step));
+    let filter = scope_filter(&mut sql, scope);
+    sql.push(&format!(
+        "SELECT a.course_slug AS slug, a.result AS result \
+         FROM attempts a JOIN users u ON u.id = a.user_id \
+         WHERE a.kind = {k} AND a.score IS NOT NULL AND a.submitted_at < {end} \
+           AND a.id % {step} = 0{filter}"
+    ));
+    sql.load(conn)
+}
+
+fn average(n: i64, total: Option<i64>) -> Option<f64> {
+    (n > 0).then(|| (total.unwrap_or(0) as f64 * 10.0 / n as f64).round() / 10.0)
+}
+
+/// Scores of attempts submitted up to the end of `as_of` by learners of the scope.
 pub fn build(
     conn: &mut DbConn,
     courses: &[Arc<Course>],
     as_of: NaiveDate,
     scope: &Scope,
-) -> Result<PrePost, diesel::result::Error> {
-    let rows: Vec<AttemptRow> = attempts::table
-        .inner_join(users::table)
-        .filter(attempts::submitted_at.lt(day_end(as_of)))
-        .filter(attempts::kind.eq_any(["pretest", "final"]))
-        .select((
-            attempts::user_id,
-            attempts::course_slug,
-            attempts::kind,
-            attempts::score,
-            attempts::result,
-            attempts::submitted_at,
-            users::unit_id,
-            users::residence_unit_id,
-        ))
-        .load(conn)?;
+) -> QueryResult<PrePost> {
     let by_slug: HashMap<&str, &Arc<Course>> =
         courses.iter().map(|c| (c.slug.as_str(), c)).collect();
-    let mut sums: BTreeMap<String, Sums> = BTreeMap::new();
-    // code -> [(earned, possible, questions) pre, final]
-    let mut tags: BTreeMap<String, [(u64, u64, i64); 2]> = BTreeMap::new();
-    for (user, slug, kind, score, result, at, unit, residence) in rows {
-        if !scope.is_all()
-            && ![unit, residence]
-                .into_iter()
-                .flatten()
-                .any(|u| scope.contains(u))
-        {
-            continue;
-        }
-        let (Some(score), Some(at)) = (score, at) else {
-            continue;
-        };
-        let pre = kind == "pretest";
-        let s = sums.entry(slug.clone()).or_default();
-        let entry = s.users.entry(user).or_default();
-        if pre {
-            s.pre.0 += 1;
-            s.pre.1 += i64::from(score);
-            if entry.0.is_none_or(|(t, _)| at < t) {
-                entry.0 = Some((at, score));
-            }
-        } else {
-            s.fin.0 += 1;
-            s.fin.1 += i64::from(score);
-            entry.1 = Some(entry.1.map_or(score, |b| b.max(score)));
-        }
-        let Some(course) = by_slug.get(slug.as_str()) else {
-            continue;
-        };
-        let Some(results) = result
-            .as_deref()
-            .and_then(|r| serde_json::from_str::<Vec<QuestionResult>>(r).ok())
-        else {
-            continue;
-        };
-        for r in results {
-            let Some(q) = crate::assessment::find_question(course, &r.id) else {
-                continue;
-            };
-            for tag in &q.tags {
-                let t = &mut tags.entry(tag.clone()).or_default()[usize::from(!pre)];
-                t.0 += u64::from(r.points);
-                t.1 += u64::from(crate::assessment::grade::FULL);
-                t.2 += 1;
-            }
-        }
+    // slug -> (pretests, pretest total, finals, final total, both, change total)
+    let mut per: BTreeMap<String, [i64; 6]> = BTreeMap::new();
+    let mut per_kind = [0i64; 2];
+    for s in totals(conn, as_of, scope)? {
+        let e = per.entry(s.slug).or_default();
+        let (i, k) = if s.kind == "pretest" { (0, 0) } else { (2, 1) };
+        e[i] = s.n;
+        e[i + 1] = s.total.unwrap_or(0);
+        per_kind[k] += s.n;
     }
-    // One decimal, as shown and exported.
-    let avg =
-        |(n, total): (i64, i64)| (n > 0).then(|| (total as f64 * 10.0 / n as f64).round() / 10.0);
-    let courses_out = sums
+    for s in changes(conn, as_of, scope)? {
+        let e = per.entry(s.slug).or_default();
+        e[4] = s.n;
+        e[5] = s.total.unwrap_or(0);
+    }
+    let course_rows = per
         .into_iter()
-        .map(|(slug, s)| {
-            let changes: Vec<i32> = s
-                .users
-                .values()
-                .filter_map(|(p, f)| Some(f.as_ref()? - p.as_ref()?.1))
-                .collect();
-            CourseScores {
+        .map(
+            |(slug, [pre, pre_t, fin, fin_t, both, change])| CourseScores {
                 title: by_slug
                     .get(slug.as_str())
                     .map(|c| c.title.clone())
                     .unwrap_or_else(|| slug.clone()),
                 slug,
-                pretests: s.pre.0,
-                pretest_average: avg(s.pre),
-                finals: s.fin.0,
-                final_average: avg(s.fin),
-                both: changes.len() as i64,
-                average_change: avg((
-                    changes.len() as i64,
-                    changes.iter().map(|c| i64::from(*c)).sum(),
-                )),
-            }
-        })
+                pretests: pre,
+                pretest_average: average(pre, Some(pre_t)),
+                finals: fin,
+                final_average: average(fin, Some(fin_t)),
+                both,
+                average_change: average(both, Some(change)),
+            },
+        )
         .collect();
+    let mut out = PrePost {
+        courses: course_rows,
+        ..PrePost::default()
+    };
+    // code -> [(earned, possible, questions) pre, final]
+    let mut tags: BTreeMap<String, [(u64, u64, i64); 2]> = BTreeMap::new();
+    for (k, kind) in ["pretest", "final"].into_iter().enumerate() {
+        let step = (per_kind[k] + SAMPLE - 1) / SAMPLE;
+        if step == 0 {
+            continue;
+        }
+        out.competence_sampled |= step > 1;
+        for a in answers(conn, kind, step.max(1), as_of, scope)? {
+            out.competence_attempts += 1;
+            add_tags(&mut tags, &by_slug, &a, k);
+        }
+    }
     let share = |(earned, possible, _): (u64, u64, i64)| {
         (possible > 0).then(|| (earned as f64 * 1_000.0 / possible as f64).round() / 10.0)
     };
-    let competences = tags
+    out.competences = tags
         .into_iter()
         .map(|(code, [pre, fin])| CompetenceScores {
             name: crate::content::frameworks::name_vi(&code)
@@ -187,8 +232,34 @@ pub fn build(
             final_questions: fin.2,
         })
         .collect();
-    Ok(PrePost {
-        courses: courses_out,
-        competences,
-    })
+    Ok(out)
+}
+
+fn add_tags(
+    tags: &mut BTreeMap<String, [(u64, u64, i64); 2]>,
+    by_slug: &HashMap<&str, &Arc<Course>>,
+    a: &Answers,
+    k: usize,
+) {
+    let Some(course) = by_slug.get(a.slug.as_str()) else {
+        return;
+    };
+    let Some(results) = a
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<Vec<QuestionResult>>(r).ok())
+    else {
+        return;
+    };
+    for r in results {
+        let Some(q) = crate::assessment::find_question(course, &r.id) else {
+            continue;
+        };
+        for tag in &q.tags {
+            let t = &mut tags.entry(tag.clone()).or_default()[k];
+            t.0 += u64::from(r.points);
+            t.1 += u64::from(crate::assessment::grade::FULL);
+            t.2 += 1;
+        }
+    }
 }

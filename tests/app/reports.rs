@@ -401,7 +401,10 @@ async fn a_learner_who_passes_counts_in_the_report_at_once(backend: Backend) {
         cohort::population(&mut conn, tdp, "adults", "2026-01-01", 2);
         (tdp, app.create_user(Role::Admin, Group::Officials))
     };
-    let (client, login) = crate::assessment::ready_learner(&app).await;
+    // A learner takes the pre-test (all wrong), reads the lessons, then passes the final.
+    let login = app.create_user(Role::Learner, Group::Elderly);
+    let client = app.client();
+    client.login(&login, PASSWORD).await;
     {
         use diesel::prelude::*;
         use hocvuso::db::schema::users;
@@ -410,12 +413,48 @@ async fn a_learner_who_passes_counts_in_the_report_at_once(backend: Backend) {
             .execute(&mut app.pool.get().unwrap())
             .unwrap();
     }
+    let resp = client
+        .post_form(&format!("/courses/{}/pretest/start", cohort::SAFE), &[])
+        .await;
+    let pre: i64 = crate::helpers::location(&resp)
+        .trim_start_matches("/attempts/")
+        .parse()
+        .unwrap();
+    crate::assessment::submit(
+        &client,
+        pre,
+        crate::assessment::answer_form(&app, pre, false),
+    )
+    .await;
+    for n in 1..=2 {
+        client
+            .post_form(&format!("/courses/{}/lessons/{n}/done", cohort::SAFE), &[])
+            .await;
+    }
     let id = crate::assessment::start(&client).await;
     let form = crate::assessment::answer_form(&app, id, true);
     crate::assessment::submit(&client, id, form).await;
     let today = hocvuso::web::reports::today();
     let r = report(&app, &today.to_string(), &Scope::All);
     assert_eq!((r.goals[2].counted, r.goals[2].percent), (1, Some(50.0)));
+    let pp = r.prepost.as_ref().unwrap();
+    let course = pp.courses.iter().find(|c| c.slug == cohort::SAFE).unwrap();
+    assert_eq!((course.pretests, course.pretest_average), (1, Some(0.0)));
+    assert_eq!((course.finals, course.final_average), (1, Some(100.0)));
+    assert_eq!(
+        (course.both, course.average_change),
+        (1, Some(100.0)),
+        "the change in competence"
+    );
+    assert!(!pp.competences.is_empty() && !pp.competence_sampled);
+    for c in &pp.competences {
+        assert_eq!(
+            (c.pretest_percent, c.final_percent),
+            (Some(0.0), Some(100.0)),
+            "{}",
+            c.code
+        );
+    }
     let boss = app.client();
     boss.login(&admin, PASSWORD).await;
     let (_, page) = boss.get_text("/reports").await;

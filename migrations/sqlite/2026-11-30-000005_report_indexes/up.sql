@@ -1,0 +1,7 @@
+-- Indexes for the cohort report's aggregate queries: holders of a goal's certificates read
+-- from the index alone, and the few assisted learners found without scanning every lesson
+-- and attempt.
+CREATE INDEX certificates_goal ON certificates (course_slug, user_id, issued_at, revoked_at);
+CREATE INDEX lesson_progress_assisted ON lesson_progress (user_id) WHERE assisted_by IS NOT NULL;
+CREATE INDEX attempts_assisted ON attempts (user_id) WHERE assisted_by IS NOT NULL;
+CREATE INDEX confirmations_kind_user ON confirmations (kind, user_id, confirmed_on);

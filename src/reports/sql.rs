@@ -1,0 +1,122 @@
+//! Hand-written aggregate SQL for the reports, portable between SQLite and PostgreSQL: the
+//! text is built with the right placeholders for the backend (`?` or `$n`) and the values are
+//! always bound, never spliced into the text.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::QueryResult;
+use diesel::pg::Pg;
+use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::methods::LoadQuery;
+use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
+use diesel::sqlite::Sqlite;
+
+use crate::db::DbConn;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    Text(String),
+    Int(i32),
+    BigInt(i64),
+    Date(NaiveDate),
+    Time(NaiveDateTime),
+}
+
+/// SQL text with its bound values.
+#[derive(Debug)]
+pub struct Sql {
+    pg: bool,
+    pub text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    pub fn for_conn(conn: &DbConn) -> Sql {
+        Sql {
+            pg: matches!(conn, DbConn::Pg(_)),
+            text: String::new(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// Binds a value and returns its placeholder.
+    pub fn p(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        // Numbered on both backends, so a value may be bound before the text that uses it.
+        if self.pg {
+            format!("${}", self.binds.len())
+        } else {
+            format!("?{}", self.binds.len())
+        }
+    }
+
+    /// `(?, ?, …)` for a list of texts; `(NULL)` for an empty list (matches nothing).
+    pub fn text_list(&mut self, values: &[String]) -> String {
+        if values.is_empty() {
+            return "(NULL)".into();
+        }
+        let marks: Vec<String> = values
+            .iter()
+            .map(|v| self.p(Bind::Text(v.clone())))
+            .collect();
+        format!("({})", marks.join(", "))
+    }
+
+    /// `(?, ?, …)` for a list of ids; `(NULL)` for an empty list.
+    pub fn id_list(&mut self, values: &[i64]) -> String {
+        if values.is_empty() {
+            return "(NULL)".into();
+        }
+        let marks: Vec<String> = values.iter().map(|v| self.p(Bind::BigInt(*v))).collect();
+        format!("({})", marks.join(", "))
+    }
+
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Runs the query and loads its rows.
+    pub fn load<R>(self, conn: &mut DbConn) -> QueryResult<Vec<R>>
+    where
+        R: diesel::deserialize::QueryableByName<Sqlite>
+            + diesel::deserialize::QueryableByName<Pg>
+            + 'static,
+    {
+        match conn {
+            DbConn::Sqlite(c) => {
+                let mut q = diesel::sql_query(self.text).into_boxed::<Sqlite>();
+                for b in self.binds {
+                    q = match b {
+                        Bind::Text(v) => q.bind::<Text, _>(v),
+                        Bind::Int(v) => q.bind::<Integer, _>(v),
+                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
+                        Bind::Date(v) => q.bind::<Date, _>(v),
+                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                run(q, c)
+            }
+            DbConn::Pg(c) => {
+                let mut q = diesel::sql_query(self.text).into_boxed::<Pg>();
+                for b in self.binds {
+                    q = match b {
+                        Bind::Text(v) => q.bind::<Text, _>(v),
+                        Bind::Int(v) => q.bind::<Integer, _>(v),
+                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
+                        Bind::Date(v) => q.bind::<Date, _>(v),
+                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                run(q, c)
+            }
+        }
+    }
+}
+
+fn run<'a, Q, C, R>(q: Q, conn: &mut C) -> QueryResult<Vec<R>>
+where
+    Q: LoadQuery<'a, C, R> + QueryFragment<C::Backend>,
+    C: diesel::Connection,
+{
+    diesel::RunQueryDsl::load(q, conn)
+}
