@@ -109,13 +109,16 @@ impl Chart {
 
     /// Names the series above the bars; returns the height used.
     fn legend(&mut self, series: &[&str], y: f64) -> f64 {
+        if series.len() < 2 {
+            return 0.0;
+        }
         let mut x = 0.0;
         for (i, name) in series.iter().enumerate() {
             self.rect(x, y + 3.0, 12.0, 12.0, SERIES[i % SERIES.len()], None);
             self.text(x + 16.0, y + 14.0, "start", "small", (*name).to_owned());
             x += 24.0 + 8.0 * name.chars().count() as f64;
         }
-        if series.len() > 1 { 24.0 } else { 0.0 }
+        24.0
     }
 }
 
