@@ -143,6 +143,7 @@ pub fn set_active(conn: &mut DbConn, actor: i64, id: i64, active: bool) -> Resul
 
 /// Gives the account a new one-time password (hashed by the caller as `password_hash`),
 /// which must be changed at the next login; every session ends. Returns the slip to print.
+/// Administrators change their own password on their account page instead.
 pub fn reset_by_slip(
     conn: &mut DbConn,
     actor: i64,
@@ -150,6 +151,9 @@ pub fn reset_by_slip(
     one_time_password: &str,
     password_hash: &str,
 ) -> Result<Slip, ActionError> {
+    if id == actor {
+        return Err(ActionError::OwnAccount);
+    }
     write_tx(conn, |conn| {
         let user = usable(conn, id, true)?;
         User::set_password(conn, id, password_hash, true)?;

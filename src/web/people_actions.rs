@@ -126,6 +126,8 @@ pub async fn active_post(
     Ok(redirect(&format!("/admin/people/{id}"), Some(flash)))
 }
 
+const OWN_PASSWORD: &str = "Hãy đổi mật khẩu của chính bạn ở trang Tài khoản.";
+
 #[derive(Deserialize)]
 pub struct PasswordForm {
     /// `email` (a one-time link) or `slip` (a printed one-time password).
@@ -143,7 +145,7 @@ pub async fn password_post(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let own = "Hãy đổi mật khẩu của chính bạn ở trang Tài khoản.";
+    let own = OWN_PASSWORD;
     match form.method.as_str() {
         "email" => {
             let (email, token) = run(&state, move |conn| actions::reset_link(conn, admin.id, id))
@@ -196,7 +198,7 @@ async fn slip(
         Ok(actions::reset_by_slip(&mut conn, admin, id, &otp, &hash))
     })
     .await??;
-    let slip = made.map_err(|e| refusal(e, "Hãy đổi mật khẩu của chính bạn ở trang Tài khoản."))?;
+    let slip = made.map_err(|e| refusal(e, OWN_PASSWORD))?;
     let mut ctx = Context::new();
     ctx.insert("id", &id);
     ctx.insert("name", &slip.full_name);

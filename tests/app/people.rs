@@ -295,7 +295,7 @@ fn slip_codes(page: &str) -> (String, String) {
 
 async fn a_password_reset_by_slip_logs_in_once_and_forces_a_change(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
-    let (admin, _) = app.logged_in(Role::Admin).await;
+    let (admin, admin_login) = app.logged_in(Role::Admin).await;
     let (learner, login) = app.logged_in(Role::Learner).await;
     let id = app.user(&login).id;
     let resp = admin
@@ -328,6 +328,16 @@ async fn a_password_reset_by_slip_logs_in_once_and_forces_a_change(backend: Back
         "{log}"
     );
     assert!(!log.contains(&otp), "never the password");
+
+    let me = app.user(&admin_login).id;
+    let resp = admin
+        .post_form(
+            &format!("/admin/people/{me}/password"),
+            &[("method", "slip")],
+        )
+        .await;
+    assert_eq!(resp.status(), 400, "not one's own password");
+    assert_eq!(admin.get("/admin").await.status(), 200, "still logged in");
 }
 
 async fn a_password_reset_by_email_sends_a_one_time_link(backend: Backend) {
