@@ -59,8 +59,16 @@ impl Filter {
     /// A short description of the filter, for the audit log of an export.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        if !self.text.trim().is_empty() {
-            parts.push(format!("q={}", self.text.trim()));
+        let text = self.text.trim();
+        if !text.is_empty() {
+            // A citizen ID typed into the search box is never written to the log in clear.
+            let looks_like_id = super::citizen_id::CitizenId::parse(text).is_ok()
+                && super::phone::Phone::parse(text).is_err();
+            if looks_like_id {
+                parts.push(format!("q={}", mask("")));
+            } else {
+                parts.push(format!("q={text}"));
+            }
         }
         if let Some(r) = self.role {
             parts.push(format!("role={}", r.as_str()));
@@ -224,6 +232,9 @@ pub enum EditError {
     Taken(&'static str),
     #[error("an account needs a phone, an email or a login name")]
     NoLogin,
+    /// The unit (or, for the residence, the tổ dân phố) does not exist; names the form field.
+    #[error("no such unit for {0}")]
+    NoSuchUnit(&'static str),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -287,11 +298,31 @@ fn opt_id(value: Option<i64>) -> Value {
     value.map(Value::from).unwrap_or(Value::Null)
 }
 
+/// A changed unit must exist, and a changed residence must be a tổ dân phố.
+fn check_units(conn: &mut DbConn, user: &User, edit: &Edit) -> Result<(), EditError> {
+    if let Some(id) = edit.unit_id.filter(|id| user.unit_id != Some(*id)) {
+        if !Unit::exists(conn, id)? {
+            return Err(EditError::NoSuchUnit("unit_id"));
+        }
+    }
+    let residence = edit
+        .residence_unit_id
+        .filter(|id| user.residence_unit_id != Some(*id));
+    if let Some(id) = residence {
+        let residential = Unit::find(conn, id)?.is_some_and(|u| u.kind == "residential");
+        if !residential {
+            return Err(EditError::NoSuchUnit("residence_unit_id"));
+        }
+    }
+    Ok(())
+}
+
 /// Saves an edit of `user` and returns what changed. Run it inside a write transaction.
 pub fn apply(conn: &mut DbConn, user: &User, edit: &Edit) -> Result<Diff, EditError> {
     if edit.phone.is_none() && edit.email.is_none() && user.username.is_none() {
         return Err(EditError::NoLogin);
     }
+    check_units(conn, user, edit)?;
     for (field, value) in [("phone", &edit.phone), ("email", &edit.email)] {
         if let Some(v) = value {
             if taken(conn, user.id, field, v)? {
@@ -484,6 +515,16 @@ mod tests {
         };
         assert_eq!(f.describe(), "q=Lan&role=manager&status=inactive");
         assert_eq!(Status::parse("nonsense"), Status::Any);
+        let typed_id = Filter {
+            text: "031204001234".into(),
+            ..Filter::default()
+        };
+        assert!(!typed_id.describe().contains("031204001234"));
+        let typed_phone = Filter {
+            text: "0912345678".into(),
+            ..Filter::default()
+        };
+        assert_eq!(typed_phone.describe(), "q=0912345678");
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Accounts: registration, logging in, passwords and their reset, roles and sessions.
 //! No HTTP here: handlers in `web::accounts` call these functions.
 
+pub mod actions;
 pub mod citizen_id;
 pub mod contact;
+pub mod edit_form;
+pub mod listing;
 pub mod manage;
 pub mod model;
 pub mod password;

@@ -121,7 +121,22 @@ pub fn flash_text(code: &str) -> Option<&'static str> {
         "password_reset" => "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới.",
         "role_changed" => "Đã đổi vai trò của tài khoản.",
         "activated" => "Đã mở lại tài khoản.",
-        "deactivated" => "Đã khoá tài khoản.",
+        "deactivated" => "Đã khoá tài khoản. Người này đã bị đăng xuất.",
+        "person_saved" => "Đã lưu thông tin và ghi vào nhật ký quản trị.",
+        "person_unchanged" => "Không có thông tin nào thay đổi.",
+        "reset_link_sent" => {
+            "Đã gửi thư có đường dẫn đặt lại mật khẩu. Đường dẫn chỉ dùng được một lần, trong 60 phút."
+        }
+        "reset_link_failed" => {
+            "Chưa gửi được thư. Hãy thử lại sau, hoặc in phiếu mật khẩu dùng một lần."
+        }
+        "manager_added" => "Đã giao quản lý đơn vị.",
+        "manager_added_promoted" => {
+            "Đã giao quản lý đơn vị. Người này nay có vai trò Quản lý đơn vị và cần đăng nhập lại."
+        }
+        "manager_already" => "Người này đã quản lý đơn vị này rồi.",
+        "manager_removed" => "Đã thôi giao quản lý đơn vị. Người này vẫn giữ vai trò hiện tại.",
+        "manager_not_assigned" => "Người này không còn quản lý đơn vị đó.",
         "answers_saved" => "Đã lưu câu trả lời. Bạn có thể làm tiếp hoặc nộp bài.",
         "time_over" => "Đã hết giờ làm bài: câu trả lời gửi sau giờ không được tính.",
         "certificate_revoked" => "Đã thu hồi chứng nhận và ghi vào nhật ký.",

@@ -115,6 +115,59 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
         ),
         // -- imports routes --
         // -- people routes --
+        ("GET", "/admin/people".into(), Roles(&[Role::Admin])),
+        (
+            "GET",
+            "/admin/people?q=a&role=learner&status=active".into(),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "GET",
+            format!("/admin/people/{target}"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "GET",
+            format!("/admin/people/{target}/edit"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/people/{target}/edit"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/people/{target}/role"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/people/{target}/active"),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/people/{target}/password"),
+            Roles(&[Role::Admin]),
+        ),
+        ("GET", "/admin/people.csv".into(), Roles(&[Role::Admin])),
+        (
+            "GET",
+            "/admin/people.csv?contacts=yes".into(),
+            Roles(&[Role::Admin]),
+        ),
+        ("GET", "/admin/units".into(), Roles(&[Role::Admin])),
+        (
+            "POST",
+            "/admin/units/1/managers".into(),
+            Roles(&[Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/admin/units/1/managers/{target}/remove"),
+            Roles(&[Role::Admin]),
+        ),
         // -- privacy routes --
         // -- reports routes --
         // -- team routes --
