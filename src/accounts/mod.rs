@@ -77,7 +77,7 @@ pub fn create_admin(
     contact: &Contact,
 ) -> Result<String, CreateError> {
     let otp = password::one_time_password();
-    let hash = password::hash(&otp)
+    let hash = password::hash_one_time(&otp)
         .map_err(|e| CreateError::Db(diesel::result::Error::QueryBuilderError(e.into())))?;
     let (phone, email, username) = contact.columns();
     let at = now();

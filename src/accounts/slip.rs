@@ -21,11 +21,46 @@ pub struct Slip {
     pub unit: Option<String>,
 }
 
-/// A fresh login name `hv` + 6 digits not yet used (for people without phone or email).
+/// `n` fresh login names `hv` + digits, none used yet and no two alike, for people without
+/// phone or email: six digits while they are plentiful, more as the ward or city fills up.
+pub fn new_usernames(conn: &mut DbConn, n: usize) -> QueryResult<Vec<String>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let mut taken: std::collections::HashSet<String> = users::table
+        .filter(users::username.like("hv%"))
+        .select(users::username)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut digits = 6u32;
+    // Keep the space at least ten times fuller than needed, so a random pick rarely collides.
+    while ((taken.len() + n) as u64).saturating_mul(10) > 10u64.pow(digits) {
+        digits += 1;
+    }
+    let mut rng = rand::thread_rng();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let name = format!("hv{:0width$}", rng.gen_range(0..10u64.pow(digits)), width = digits as usize);
+        if taken.insert(name.clone()) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// A fresh login name `hv` + digits not yet used (for people without phone or email): six
+/// digits, one more after every ten names found taken.
 pub fn new_username(conn: &mut DbConn) -> QueryResult<String> {
     let mut rng = rand::thread_rng();
-    loop {
-        let name = format!("hv{:06}", rng.gen_range(0..1_000_000u32));
+    for tries in 0u32.. {
+        let digits = 6 + (tries / 10).min(12);
+        let name = format!(
+            "hv{:0width$}",
+            rng.gen_range(0..10u64.pow(digits)),
+            width = digits as usize
+        );
         let taken: bool = diesel::select(diesel::dsl::exists(
             users::table.filter(users::username.eq(&name)),
         ))
@@ -34,6 +69,7 @@ pub fn new_username(conn: &mut DbConn) -> QueryResult<String> {
             return Ok(name);
         }
     }
+    Err(diesel::result::Error::NotFound)
 }
 
 /// The units a person manages: those assigned to them, or else (for a manager without an

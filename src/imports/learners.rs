@@ -11,10 +11,10 @@ use diesel::prelude::*;
 use super::{RowError, Summary, cell, column, fold_words, records};
 use crate::accounts::citizen_id::CitizenId;
 use crate::accounts::register::{clean_name, parse_birth_year};
-use crate::accounts::slip::{Slip, new_username};
-use crate::accounts::{Contact, password};
+use crate::accounts::slip::Slip;
+use crate::accounts::Contact;
 use crate::db::schema::users;
-use crate::db::{DbConn, now, write_tx};
+use crate::db::DbConn;
 use crate::groups::Group;
 
 /// The group for what a person wrote (English code or Vietnamese words).
@@ -59,17 +59,17 @@ pub fn group_code(text: &str) -> Option<Group> {
 }
 
 #[derive(Debug, Clone)]
-struct Row {
-    full_name: String,
-    birth_year: i32,
-    group: Group,
-    unit: Option<(i64, String)>,
-    residence: Option<(i64, String)>,
-    phone: Option<String>,
-    email: Option<String>,
-    sex: Option<&'static str>,
+pub(super) struct Row {
+    pub full_name: String,
+    pub birth_year: i32,
+    pub group: Group,
+    pub unit: Option<(i64, String)>,
+    pub residence: Option<(i64, String)>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub sex: Option<&'static str>,
     /// Keyed hash and last three digits.
-    citizen: Option<(String, String)>,
+    pub citizen: Option<(String, String)>,
 }
 
 impl Row {
@@ -220,39 +220,6 @@ fn existing(conn: &mut DbConn) -> QueryResult<Existing> {
     Ok(e)
 }
 
-/// One-time passwords and their hashes, computed on every core (argon2id is the cost).
-fn passwords(n: usize) -> Result<Vec<(String, String)>, String> {
-    let plain: Vec<String> = (0..n).map(|_| password::one_time_password()).collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(1, 8);
-    let chunk = n.div_ceil(threads).max(1);
-    let hashed: Result<Vec<Vec<String>>, String> = std::thread::scope(|s| {
-        let handles: Vec<_> = plain
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|p| password::hash(p).map_err(|e| e.to_string()))
-                        .collect::<Result<Vec<String>, String>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("không tạo được mật khẩu dùng một lần".into()))
-            })
-            .collect()
-    });
-    Ok(plain
-        .into_iter()
-        .zip(hashed?.into_iter().flatten())
-        .collect())
-}
-
 /// Imports a roster: creates an account for each new person and returns their slips (none
 /// in a dry run). `key` is the citizen-ID key; `by` the administrator who imports, if any.
 pub fn import(
@@ -338,62 +305,9 @@ pub fn import(
         progress(total);
         return Ok((summary, Vec::new()));
     }
-    let secrets = passwords(new_rows.len())?;
-    let at = now();
     let done_before = summary.unchanged + summary.errors.len();
     progress(done_before);
-    let result = write_tx(conn, |conn| -> Result<Vec<Slip>, diesel::result::Error> {
-        let mut slips = Vec::with_capacity(new_rows.len());
-        for (i, (row, (otp, hash))) in new_rows.iter().zip(&secrets).enumerate() {
-            let username = if row.phone.is_none() && row.email.is_none() {
-                Some(new_username(conn)?)
-            } else {
-                None
-            };
-            diesel::insert_into(users::table)
-                .values((
-                    users::full_name.eq(&row.full_name),
-                    users::phone.eq(&row.phone),
-                    users::email.eq(&row.email),
-                    users::username.eq(&username),
-                    users::password_hash.eq(hash),
-                    users::birth_year.eq(row.birth_year),
-                    users::sex.eq(row.sex),
-                    users::target_group.eq(row.group.as_str()),
-                    users::unit_id.eq(row.unit.as_ref().map(|(id, _)| *id)),
-                    users::residence_unit_id.eq(row.residence.as_ref().map(|(id, _)| *id)),
-                    users::citizen_id_hash.eq(row.citizen.as_ref().map(|(h, _)| h.as_str())),
-                    users::citizen_id_tail.eq(row.citizen.as_ref().map(|(_, t)| t.as_str())),
-                    users::role.eq(crate::accounts::Role::Learner.as_str()),
-                    users::must_change_password.eq(true),
-                    users::registered_by.eq(by),
-                    users::channel.eq("import"),
-                    users::created_at.eq(at),
-                    users::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-            let login = row
-                .phone
-                .as_deref()
-                .map(crate::accounts::phone::Phone::display_local)
-                .or_else(|| row.email.clone())
-                .or(username)
-                .unwrap_or_default();
-            slips.push(Slip {
-                full_name: row.full_name.clone(),
-                login,
-                one_time_password: otp.clone(),
-                unit: row
-                    .unit
-                    .as_ref()
-                    .or(row.residence.as_ref())
-                    .map(|(_, name)| name.clone()),
-            });
-            progress(done_before + i + 1);
-        }
-        Ok(slips)
-    });
-    let slips = result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
+    let slips = super::learners_write::create(conn, &new_rows, by, &mut |n| progress(done_before + n))?;
     Ok((summary, slips))
 }
 

@@ -3,6 +3,7 @@
 //! importing the same file again changes nothing.
 
 pub mod learners;
+mod learners_write;
 pub mod population;
 pub mod units;
 pub mod vneid;

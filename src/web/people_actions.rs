@@ -193,7 +193,7 @@ async fn slip(
     let pool = state.pool.clone();
     let made = web::block(move || -> Result<_, AppError> {
         let otp = password::one_time_password();
-        let hash = password::hash(&otp)?;
+        let hash = password::hash_one_time(&otp)?;
         let mut conn = pool.get()?;
         Ok(actions::reset_by_slip(&mut conn, admin, id, &otp, &hash))
     })

@@ -177,7 +177,7 @@ pub async fn register_post(
     let name = valid.full_name.clone();
     let outcome = web::block(move || -> Result<_, AppError> {
         let otp = password::one_time_password();
-        let hash = password::hash(&otp)?;
+        let hash = password::hash_one_time(&otp)?;
         let mut conn = pool.get()?;
         let created = crate::db::write_tx(&mut conn, |conn| {
             register::create(conn, helper_id, &valid, &hash)
@@ -290,7 +290,7 @@ pub async fn reprint_slip(
     let (helper_id, resident_id) = (helper.id, resident.id);
     let outcome = web::block(move || -> Result<Option<String>, AppError> {
         let otp = password::one_time_password();
-        let hash = password::hash(&otp)?;
+        let hash = password::hash_one_time(&otp)?;
         let mut conn = pool.get()?;
         let done = crate::db::write_tx(&mut conn, |conn| {
             register::reset_slip(conn, helper_id, resident_id, &hash)
