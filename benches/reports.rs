@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use common::cohort::{self, CITY, GoalCourses, Scale, WARD};
 use common::temp_dir;
-use diesel::prelude::*;
 use hocvuso::reports::compute::Scope;
 use hocvuso::reports::make;
 use hocvuso::reports::plan::Plan;
@@ -98,6 +97,21 @@ fn bench(engine: &str, database_url: &str, scale: &Scale, runs: usize, target_ms
         scale.name
     );
 
+    // Its two parts: the goals, and the pre-test and final scores.
+    let (_, goals) = time(runs, || {
+        hocvuso::reports::compute::build(&mut conn, &plan, as_of(), &Scope::All).expect("goals")
+    });
+    let (_, scores) = time(runs, || {
+        hocvuso::reports::prepost::build(&mut conn, &all_courses, as_of(), &Scope::All)
+            .expect("scores")
+    });
+    println!(
+        "{engine:<10} {:<4} of which: goals median {:.1} ms, pre/post scores median {:.1} ms",
+        scale.name,
+        spread(goals).1,
+        spread(scores).1
+    );
+
     // A unit manager's report: one tổ dân phố and one school.
     let scope = Scope::Units(vec![1, scale.residential + 1]);
     let (_, times) = time(runs, || {
@@ -128,33 +142,6 @@ fn bench(engine: &str, database_url: &str, scale: &Scale, runs: usize, target_ms
     }
 }
 
-fn server_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// Creates a scratch database; returns its name and URL.
-fn postgres_database(prefix: &str) -> Option<(String, String)> {
-    let base = server_url();
-    let mut conn = diesel::PgConnection::establish(&base).ok()?;
-    let name = format!("{prefix}_{:x}", rand::random::<u32>());
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .ok()?;
-    let (server, _) = base.rsplit_once('/')?;
-    Some((name.clone(), format!("{server}/{name}")))
-}
-
-fn drop_database(name: &str) {
-    if let Ok(mut conn) = diesel::PgConnection::establish(&server_url()) {
-        if let Err(e) = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-        {
-            println!("could not drop {name}: {e}");
-        }
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let keep = args.iter().any(|a| a == "--keep");
@@ -164,14 +151,14 @@ fn main() {
             CITY.learners,
             CITY.residential + CITY.schools + CITY.agencies + CITY.enterprises + CITY.cooperatives
         );
-        match postgres_database("hvs_bench_city") {
+        match common::pg::scratch_database("hvs_bench_city") {
             Some((name, url)) => {
                 println!("database {name}");
                 bench("PostgreSQL", &url, &CITY, 3, 5000.0);
                 if keep {
                     println!("kept database {name} ({url})");
                 } else {
-                    drop_database(&name);
+                    common::pg::drop_database(&name);
                 }
             }
             None => println!("PostgreSQL unreachable: skipped"),
@@ -185,14 +172,18 @@ fn main() {
     let dir = temp_dir("hvs-bench-reports");
     let db = dir.join("hocvuso.db").to_string_lossy().into_owned();
     bench("SQLite", &db, &WARD, 10, 100.0);
-    std::fs::remove_dir_all(&dir).ok();
-    match postgres_database("hvs_bench_ward") {
+    if keep {
+        println!("kept the SQLite database {db}");
+    } else {
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    match common::pg::scratch_database("hvs_bench_ward") {
         Some((name, url)) => {
             bench("PostgreSQL", &url, &WARD, 10, 100.0);
             if keep {
                 println!("kept database {name} ({url})");
             } else {
-                drop_database(&name);
+                common::pg::drop_database(&name);
             }
         }
         None => println!("PostgreSQL unreachable: skipped"),

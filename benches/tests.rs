@@ -292,18 +292,6 @@ async fn bench(engine: &str, database_url: Option<String>) {
     );
 }
 
-fn postgres_database() -> Option<String> {
-    let base = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let mut conn = diesel::PgConnection::establish(&base).ok()?;
-    let name = format!("hvs_bench_{:x}", rand::random::<u32>());
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .ok()?;
-    let (server, _) = base.rsplit_once('/')?;
-    Some(format!("{server}/{name}"))
-}
-
 fn main() {
     let _ = temp_dir;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -313,8 +301,8 @@ fn main() {
         .unwrap();
     println!("== Tests under load: start-attempt and submit-and-grade (release server, loopback)");
     runtime.block_on(bench("SQLite", None));
-    match postgres_database() {
-        Some(url) => runtime.block_on(bench("PostgreSQL", Some(url))),
+    match common::pg::scratch_database("hvs_bench") {
+        Some((_, url)) => runtime.block_on(bench("PostgreSQL", Some(url))),
         None => println!("PostgreSQL unreachable: skipped"),
     }
 }
