@@ -69,6 +69,19 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_number_is_never_repeated_in_the_message() {
+        // Import and form messages quote this text, and import summaries reach the audit log.
+        for typed in ["03120400123", "0312040012345", "03120400123x", "031 204 00"] {
+            let message = CitizenId::parse(typed).unwrap_err();
+            let digits: Vec<bool> = message.chars().map(|c| c.is_ascii_digit()).collect();
+            assert!(
+                !digits.windows(3).any(|w| w.iter().all(|d| *d)),
+                "no run of digits: {message}"
+            );
+        }
+    }
+
+    #[test]
     fn the_number_never_shows_in_debug_output_and_hashes_depend_on_the_key() {
         let id = CitizenId::parse("031204001234").unwrap();
         assert_eq!(format!("{id:?}"), "CitizenId(•••••••••234)");

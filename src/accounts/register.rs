@@ -115,6 +115,75 @@ impl Registration {
         }
     }
 
+    /// The password meets the policy and was typed the same twice.
+    fn check_passwords(&self, errors: &mut FieldErrors) {
+        let personal = [self.full_name.as_str(), self.contact.as_str()];
+        if let Err(msg) = password::check_policy(&self.password, &personal) {
+            errors.add("password", msg);
+        } else if self.password != self.password_confirm {
+            errors.add(
+                "password_confirm",
+                "Hai mật khẩu chưa giống nhau. Hãy nhập lại.",
+            );
+        }
+    }
+
+    /// The sex chosen in the list, or `None` when not given.
+    fn sex(&self, errors: &mut FieldErrors) -> Option<String> {
+        match self.sex.trim() {
+            "" => None,
+            s if SEXES.iter().any(|(code, _)| *code == s) => Some(s.to_owned()),
+            _ => {
+                errors.add(
+                    "sex",
+                    "Hãy chọn trong danh sách, hoặc chọn “Không muốn nêu”.",
+                );
+                None
+            }
+        }
+    }
+
+    /// The decision on every purpose as ticked; a required one left empty is an error.
+    fn decisions(&self, errors: &mut FieldErrors) -> Vec<(&'static str, bool)> {
+        let mut decisions = Vec::with_capacity(PURPOSES.len());
+        for p in PURPOSES {
+            let ticked = self.ticked(p.code);
+            if p.required && !ticked {
+                if let Some(field) = consent::field_name(p.code) {
+                    errors.add(
+                        field,
+                        "Bạn cần đồng ý việc này thì mới có tài khoản: không có những \
+                         thông tin này, Học Vụ Số không thể ghi kết quả học của bạn.",
+                    );
+                }
+            }
+            decisions.push((p.code, ticked));
+        }
+        decisions
+    }
+
+    /// For a learner under 16: the parent's or guardian's name, and their box ticked.
+    fn guardian(&self, errors: &mut FieldErrors) -> Option<String> {
+        if self.guardian_consent.is_none() {
+            errors.add(
+                "guardian_consent",
+                "Người học dưới 16 tuổi: cha, mẹ hoặc người giám hộ cần đánh dấu ô \
+                 đồng ý này.",
+            );
+        }
+        match clean_name(&self.guardian_name) {
+            Ok(name) => Some(name),
+            Err(_) => {
+                errors.add(
+                    "guardian_name",
+                    "Người học dưới 16 tuổi: hãy nhập họ và tên của cha, mẹ hoặc người \
+                     giám hộ.",
+                );
+                None
+            }
+        }
+    }
+
     /// Checks every field; see `validate_with_choices` for the consents and sex.
     pub fn validate(&self) -> Result<ValidRegistration, FieldErrors> {
         self.validate_with_choices(chrono::Utc::now().year())
@@ -142,60 +211,13 @@ impl Registration {
                 .map(Some)
                 .map_err(|_| errors.add("unit_id", "Hãy chọn đơn vị trong danh sách.")),
         };
-        let personal = [self.full_name.as_str(), self.contact.as_str()];
-        if let Err(msg) = password::check_policy(&self.password, &personal) {
-            errors.add("password", msg);
-        } else if self.password != self.password_confirm {
-            errors.add(
-                "password_confirm",
-                "Hai mật khẩu chưa giống nhau. Hãy nhập lại.",
-            );
-        }
-        let sex = match self.sex.trim() {
-            "" => None,
-            s if SEXES.iter().any(|(code, _)| *code == s) => Some(s.to_owned()),
-            _ => {
-                errors.add(
-                    "sex",
-                    "Hãy chọn trong danh sách, hoặc chọn “Không muốn nêu”.",
-                );
-                None
-            }
+        self.check_passwords(&mut errors);
+        let sex = self.sex(&mut errors);
+        let decisions = self.decisions(&mut errors);
+        let guardian_name = match birth_year {
+            Ok(year) if consent::needs_guardian(year, this_year) => self.guardian(&mut errors),
+            _ => None,
         };
-        let mut decisions = Vec::with_capacity(PURPOSES.len());
-        for p in PURPOSES {
-            let ticked = self.ticked(p.code);
-            if p.required && !ticked {
-                if let Some(field) = consent::field_name(p.code) {
-                    errors.add(
-                        field,
-                        "Bạn cần đồng ý việc này thì mới có tài khoản: không có những \
-                         thông tin này, Học Vụ Số không thể ghi kết quả học của bạn.",
-                    );
-                }
-            }
-            decisions.push((p.code, ticked));
-        }
-        let mut guardian_name = None;
-        if let Ok(year) = birth_year {
-            if consent::needs_guardian(year, this_year) {
-                match clean_name(&self.guardian_name) {
-                    Ok(name) => guardian_name = Some(name),
-                    Err(_) => errors.add(
-                        "guardian_name",
-                        "Người học dưới 16 tuổi: hãy nhập họ và tên của cha, mẹ hoặc người \
-                         giám hộ.",
-                    ),
-                }
-                if self.guardian_consent.is_none() {
-                    errors.add(
-                        "guardian_consent",
-                        "Người học dưới 16 tuổi: cha, mẹ hoặc người giám hộ cần đánh dấu ô \
-                         đồng ý này.",
-                    );
-                }
-            }
-        }
         match (full_name, contact, birth_year, group, unit_id) {
             (Ok(full_name), Ok(contact), Ok(birth_year), Ok(group), Ok(unit_id))
                 if errors.is_empty() =>

@@ -135,9 +135,55 @@ pub fn current(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Consent>> {
     Ok(latest)
 }
 
+/// What a change of the optional purposes did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The decisions that differ from the current ones were recorded (possibly none).
+    Saved(usize),
+    /// A child asked for a new permission: that needs their parent or guardian, so nothing was
+    /// recorded.
+    NeedsGuardian,
+}
+
+/// Records the person's new decisions on optional purposes (`wanted`: code and granted), one
+/// row for each that differs from the current decision; required purposes are ignored (leaving
+/// them means deleting the account). A `child` may withdraw alone, but a new permission needs
+/// their parent or guardian (Law 91/2025/QH15, Art. 24(2)). Call inside a write transaction.
+pub fn change_optional(
+    conn: &mut DbConn,
+    user_id: i64,
+    wanted: &[(&str, bool)],
+    child: bool,
+) -> QueryResult<Change> {
+    let now = current(conn, user_id)?;
+    let changes: Vec<(&str, bool)> = wanted
+        .iter()
+        .filter(|(code, _)| purpose(code).is_some_and(|p| !p.required))
+        .filter(|(code, granted)| {
+            let before = now
+                .iter()
+                .find(|c| c.purpose == *code)
+                .is_some_and(|c| c.granted);
+            before != *granted
+        })
+        .copied()
+        .collect();
+    if child && changes.iter().any(|(_, granted)| *granted) {
+        return Ok(Change::NeedsGuardian);
+    }
+    if !changes.is_empty() {
+        record(conn, user_id, &changes, GivenBy::Person, None, None)?;
+    }
+    Ok(Change::Saved(changes.len()))
+}
+
 /// The age under which a parent or guardian gives consent: a child ("trẻ em") is a person
 /// under 16 (Law on Children 2016, Art. 1), and for a child the legal representative exercises
-/// the data subject's rights (Law 91/2025/QH15, Art. 24(2)). See the README, "Personal data".
+/// the data subject's rights (Law 91/2025/QH15, Art. 24(2)). The same paragraph asks the
+/// consent of both the child (from 7) and the representative to make a child's private life
+/// public; the repealed Decree 13/2023, Art. 20(2), asked both for any processing. We take the
+/// protective reading: the child's own decisions are recorded too, whatever their age, beside
+/// the guardian's. See the README, "Personal data".
 pub const GUARDIAN_AGE: i32 = 16;
 
 /// Whether a person born in `birth_year` needs a guardian's consent in `year`. Only the birth

@@ -1,6 +1,6 @@
 //! Erasing a person's data at their request (or an administrator's, on their request): every
-//! field that names or reaches the person is emptied in one transaction, while the anonymous
-//! facts the ward's reports count (group, units, birth year, sex, lessons done, scores,
+//! field that names or reaches the person is emptied in one transaction, while the facts the
+//! ward's reports count without names (group, units, birth year, sex, lessons done, scores,
 //! certificates) stay, so the counts do not change.
 
 use diesel::prelude::*;
@@ -13,7 +13,7 @@ pub const UNUSABLE_PASSWORD: &str = "!erased";
 
 /// Erases the personal data of `user_id`; `actor` is the person themself or the administrator
 /// acting on their request (recorded in the audit log, with no personal data). Runs in one
-/// write transaction; erasing an account twice changes nothing more.
+/// write transaction; erasing an account twice changes nothing more (one audit entry).
 pub fn erase(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> {
     crate::db::write_tx(conn, |conn| erase_in(conn, user_id, actor))
 }
@@ -23,13 +23,14 @@ pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> 
     let at = now();
     // The first erasure's time stays. It is set first: an account without any login must be
     // marked erased (the table's CHECK says so).
-    diesel::update(
+    let first = diesel::update(
         users::table
             .find(user_id)
             .filter(users::deleted_at.is_null()),
     )
     .set(users::deleted_at.eq(Some(at)))
-    .execute(conn)?;
+    .execute(conn)?
+        == 1;
     let found = diesel::update(users::table.find(user_id))
         .set((
             users::full_name.eq(""),
@@ -51,11 +52,16 @@ pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> 
     diesel::update(consents::table.filter(consents::user_id.eq(user_id)))
         .set(consents::guardian_name.eq(None::<String>))
         .execute(conn)?;
-    // The certificate stays (it is counted) but no longer carries the name; its signed token
-    // held the name too. The fingerprint stays, so a printout the person keeps can still be
-    // matched against the verify page.
+    // The certificate stays (it is counted) but no longer carries the name. Its signed token
+    // held the name, and its fingerprint is a short hash of the name with the public facts of
+    // the certificate: anyone holding the database could find the name again by trying the
+    // names of the ward, so both go too.
     diesel::update(certificates::table.filter(certificates::user_id.eq(user_id)))
-        .set((certificates::holder_name.eq(""), certificates::token.eq("")))
+        .set((
+            certificates::holder_name.eq(""),
+            certificates::token.eq(""),
+            certificates::fingerprint.eq(""),
+        ))
         .execute(conn)?;
     diesel::delete(password_resets::table.filter(password_resets::user_id.eq(user_id)))
         .execute(conn)?;
@@ -63,6 +69,9 @@ pub fn erase_in(conn: &mut DbConn, user_id: i64, actor: i64) -> QueryResult<()> 
         .set(confirmations::citizen_id_hash.eq(None::<String>))
         .execute(conn)?;
     clear_free_text(conn, user_id)?;
+    if !first {
+        return Ok(());
+    }
     crate::audit::record(
         conn,
         actor,

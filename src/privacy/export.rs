@@ -138,33 +138,31 @@ pub fn consent_rows(history: Vec<Consent>) -> Vec<ConsentRow> {
         .collect()
 }
 
-/// The person's own data; `None` if there is no such account.
-pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>> {
-    let Some(user) = User::find(conn, user_id)? else {
-        return Ok(None);
-    };
-    let account = Account {
+fn account(conn: &mut DbConn, user: User) -> QueryResult<Account> {
+    Ok(Account {
         id: user.id,
-        full_name: user.full_name.clone(),
-        phone: user.phone.clone(),
-        email: user.email.clone(),
-        username: user.username.clone(),
-        birth_year: user.birth_year,
-        sex: user.sex.clone(),
-        group: user.target_group.clone(),
         unit: unit_name(conn, user.unit_id)?,
         residence_unit: unit_name(conn, user.residence_unit_id)?,
         citizen_id: user.citizen_id_tail.as_deref().map(mask),
-        role: user.role.clone(),
+        full_name: user.full_name,
+        phone: user.phone,
+        email: user.email,
+        username: user.username,
+        birth_year: user.birth_year,
+        sex: user.sex,
+        group: user.target_group,
+        role: user.role,
         active: user.active,
-        channel: user.channel.clone(),
-        consent_version: user.consent_version.clone(),
+        channel: user.channel,
+        consent_version: user.consent_version,
         consent_at: user.consent_at,
         created_at: user.created_at,
         deleted_at: user.deleted_at,
-    };
-    let consents = consent_rows(consent::history(conn, user_id)?);
-    let lessons_done = lesson_progress::table
+    })
+}
+
+fn lessons_done(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<LessonDone>> {
+    lesson_progress::table
         .filter(lesson_progress::user_id.eq(user_id))
         .select((
             lesson_progress::course_slug,
@@ -173,21 +171,27 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             lesson_progress::completed_at,
         ))
         .order((lesson_progress::completed_at, lesson_progress::id))
-        .load::<LessonDone>(conn)?;
-    type RawAttempt = (
-        i64,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<i32>,
-        Option<bool>,
-        String,
-        Option<String>,
-        Option<i64>,
-    );
-    let attempts = attempts::table
+        .load(conn)
+}
+
+/// An attempt as stored: id, course, version, kind, started, submitted, score, passed,
+/// answers, result, helper.
+type RawAttempt = (
+    i64,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<i32>,
+    Option<bool>,
+    String,
+    Option<String>,
+    Option<i64>,
+);
+
+fn attempt_rows(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<AttemptRow>> {
+    let raw = attempts::table
         .filter(attempts::user_id.eq(user_id))
         .select((
             attempts::id,
@@ -203,7 +207,8 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             attempts::assisted_by,
         ))
         .order(attempts::id)
-        .load::<RawAttempt>(conn)?
+        .load::<RawAttempt>(conn)?;
+    Ok(raw
         .into_iter()
         .map(|a| AttemptRow {
             id: a.0,
@@ -218,25 +223,29 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             result: a.9.as_deref().map(json),
             with_helper: a.10.is_some(),
         })
-        .collect();
-    let certs = Certificate::of_user(conn, user_id)?;
+        .collect())
+}
+
+fn certificate_row(c: Certificate) -> CertificateRow {
+    CertificateRow {
+        code: c.code,
+        holder_name: c.holder_name,
+        course: c.course_slug,
+        course_title: c.course_title,
+        course_version: c.course_version,
+        score: c.score,
+        issued_at: c.issued_at,
+        revoked_at: c.revoked_at,
+        revoked_reason: c.revoked_reason,
+    }
+}
+
+/// The audit entries about the account or one of `codes` (its certificates); who acted is
+/// left out.
+fn audit_rows(conn: &mut DbConn, user_id: i64, codes: &[String]) -> QueryResult<Vec<AuditRow>> {
     let mut subjects = vec![format!("user:{user_id}")];
-    subjects.extend(certs.iter().map(|c| c.code.clone()));
-    let certificates = certs
-        .into_iter()
-        .map(|c| CertificateRow {
-            code: c.code,
-            holder_name: c.holder_name,
-            course: c.course_slug,
-            course_title: c.course_title,
-            course_version: c.course_version,
-            score: c.score,
-            issued_at: c.issued_at,
-            revoked_at: c.revoked_at,
-            revoked_reason: c.revoked_reason,
-        })
-        .collect();
-    let audit = audit_log::table
+    subjects.extend(codes.iter().cloned());
+    let rows = audit_log::table
         .filter(audit_log::subject.eq_any(subjects))
         .select((
             audit_log::action,
@@ -252,7 +261,8 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             Option<String>,
             Option<String>,
             NaiveDateTime,
-        )>(conn)?
+        )>(conn)?;
+    Ok(rows
         .into_iter()
         .map(|(action, subject, before, after, at)| AuditRow {
             action,
@@ -261,14 +271,23 @@ pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>>
             after,
             at,
         })
-        .collect();
+        .collect())
+}
+
+/// The person's own data; `None` if there is no such account.
+pub fn own_data(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<OwnData>> {
+    let Some(user) = User::find(conn, user_id)? else {
+        return Ok(None);
+    };
+    let certs = Certificate::of_user(conn, user_id)?;
+    let codes: Vec<String> = certs.iter().map(|c| c.code.clone()).collect();
     Ok(Some(OwnData {
         exported_at: crate::db::now(),
-        account,
-        consents,
-        lessons_done,
-        attempts,
-        certificates,
-        audit,
+        account: account(conn, user)?,
+        consents: consent_rows(consent::history(conn, user_id)?),
+        lessons_done: lessons_done(conn, user_id)?,
+        attempts: attempt_rows(conn, user_id)?,
+        certificates: certs.into_iter().map(certificate_row).collect(),
+        audit: audit_rows(conn, user_id, &codes)?,
     }))
 }

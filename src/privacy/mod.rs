@@ -2,6 +2,7 @@
 pub mod consent;
 pub mod erase;
 pub mod export;
+pub mod page;
 
 use diesel::prelude::*;
 
@@ -24,9 +25,9 @@ pub fn display_name(user: &User) -> &str {
 
 /// Stores what a person chose at registration: their sex (if given) and one consent row per
 /// purpose. For a learner under 16 the child's own decisions are kept (given by the person)
-/// and the same decisions are recorded as given by the named parent or guardian, whose
-/// consent is the one that counts (Law 91/2025/QH15, Art. 24). Call inside the transaction
-/// that creates the account.
+/// and the same decisions are recorded as given by the named parent or guardian, who acts for
+/// the child (Law 91/2025/QH15, Art. 24(2)); the guardian's rows are recorded last, so they are
+/// the current ones. Call inside the transaction that creates the account.
 pub fn record_registration(
     conn: &mut DbConn,
     user_id: i64,

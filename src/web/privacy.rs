@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Datelike, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use chrono::Datelike;
+use serde::Deserialize;
 use tera::Context;
 
 use super::AppState;
@@ -14,13 +14,11 @@ use super::auth::CurrentUser;
 use super::csrf::CsrfForm;
 use super::render::{page_with_status, redirect, render_plain};
 use super::session::{RequestSession, session_removal};
-use crate::accounts::citizen_id::mask;
 use crate::accounts::{Unit, User, password};
 use crate::error::AppError;
 use crate::forms::FieldErrors;
-use crate::groups::Group;
-use crate::privacy::consent::{self, Consent, GivenBy};
-use crate::privacy::{erase, export};
+use crate::privacy::consent::{self, Change};
+use crate::privacy::{erase, export, page};
 
 /// This module's routes (registered by `web::routes`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -46,154 +44,10 @@ fn refuse_when_assisted(req: &HttpRequest) -> Result<Option<HttpResponse>, AppEr
     .map(Some)
 }
 
-fn time_vi(at: NaiveDateTime) -> String {
-    // Stored in UTC; shown in Vietnam's time (UTC+7).
-    (at + chrono::Duration::hours(7))
-        .format("%H:%M ngày %d/%m/%Y")
-        .to_string()
-}
-
-#[derive(Serialize)]
-struct FieldView {
-    label: &'static str,
-    value: String,
-    why: &'static str,
-}
-
-#[derive(Serialize)]
-struct ConsentView {
-    field: &'static str,
-    text: &'static str,
-    required: bool,
-    granted: bool,
-    when: String,
-    version: String,
-    given_by: String,
-}
-
-#[derive(Serialize)]
-struct HistoryView {
-    text: String,
-    granted: bool,
-    when: String,
-    version: String,
-    given_by: String,
-}
-
-fn given_by_vi(c: &Consent) -> String {
-    let who = if c.given_by == GivenBy::Guardian.as_str() {
-        match &c.guardian_name {
-            Some(name) => format!("cha, mẹ hoặc người giám hộ ({name})"),
-            None => "cha, mẹ hoặc người giám hộ".to_owned(),
-        }
-    } else {
-        "bạn".to_owned()
-    };
-    if c.recorded_by.is_some() {
-        format!("{who}, người hỗ trợ ghi giúp")
-    } else {
-        who
-    }
-}
-
-fn field_views(user: &User, unit: Option<String>, residence: Option<String>) -> Vec<FieldView> {
-    let mut fields = vec![FieldView {
-        label: "Họ và tên",
-        value: user.full_name.clone(),
-        why: "In trên chứng nhận của bạn và để người hỗ trợ nhận ra bạn.",
-    }];
-    if let Some(phone) = &user.phone {
-        fields.push(FieldView {
-            label: "Số điện thoại",
-            value: crate::accounts::phone::Phone::display_local(phone),
-            why: "Để bạn đăng nhập và lấy lại mật khẩu.",
-        });
-    }
-    if let Some(email) = &user.email {
-        fields.push(FieldView {
-            label: "Email",
-            value: email.clone(),
-            why: "Để bạn đăng nhập, lấy lại mật khẩu và nhận thư báo chứng nhận.",
-        });
-    }
-    if let Some(username) = &user.username {
-        fields.push(FieldView {
-            label: "Tên đăng nhập",
-            value: username.clone(),
-            why: "Để bạn đăng nhập khi không có số điện thoại hay email.",
-        });
-    }
-    fields.push(FieldView {
-        label: "Năm sinh",
-        value: user.birth_year.to_string(),
-        why: "Để biết cần cha mẹ đồng ý hay không (dưới 16 tuổi) và đếm theo độ tuổi trong báo cáo.",
-    });
-    fields.push(FieldView {
-        label: "Giới tính",
-        value: match user.sex.as_deref() {
-            Some("nam") => "Nam".into(),
-            Some("nu") => "Nữ".into(),
-            _ => "Không nêu".into(),
-        },
-        why: "Không bắt buộc. Chỉ để đếm số người học theo giới tính trong báo cáo.",
-    });
-    fields.push(FieldView {
-        label: "Nhóm",
-        value: user.group().map(Group::label_vi).unwrap_or("—").into(),
-        why: "Để hiện bài học viết cho nhóm của bạn và đếm theo nhóm trong báo cáo.",
-    });
-    if let Some(unit) = unit {
-        fields.push(FieldView {
-            label: "Đơn vị",
-            value: unit,
-            why: "Để đơn vị của bạn biết bao nhiêu người đã học xong (không nêu tên trong báo cáo).",
-        });
-    }
-    if let Some(residence) = residence {
-        fields.push(FieldView {
-            label: "Tổ dân phố nơi ở",
-            value: residence,
-            why: "Để đếm tiến độ của từng tổ dân phố.",
-        });
-    }
-    if let Some(tail) = &user.citizen_id_tail {
-        fields.push(FieldView {
-            label: "Số định danh (CCCD)",
-            value: mask(tail),
-            why: "Để đối chiếu với danh sách xác nhận của phường. Chúng tôi không lưu cả số, chỉ 3 số cuối.",
-        });
-    }
-    fields.push(FieldView {
-        label: "Kết quả học",
-        value: "Bài đã học, bài kiểm tra, điểm và chứng nhận".into(),
-        why: "Để bạn học tiếp chỗ đang dở, nhận chứng nhận, và để đếm (không nêu tên) trong báo cáo của phường.",
-    });
-    fields
-}
-
-fn consent_views(current: &[Consent]) -> Vec<ConsentView> {
-    consent::PURPOSES
-        .iter()
-        .filter_map(|p| {
-            let field = consent::field_name(p.code)?;
-            let c = current.iter().find(|c| c.purpose == p.code);
-            Some(ConsentView {
-                field,
-                text: p.text_vi,
-                required: p.required,
-                granted: c.is_some_and(|c| c.granted),
-                when: c.map(|c| time_vi(c.at)).unwrap_or_default(),
-                version: c.map(|c| c.version.clone()).unwrap_or_default(),
-                given_by: c.map(given_by_vi).unwrap_or_default(),
-            })
-        })
-        .collect()
-}
-
 struct DataPage {
-    fields: Vec<FieldView>,
-    current: Vec<ConsentView>,
-    history: Vec<HistoryView>,
+    fields: Vec<page::FieldView>,
+    current: Vec<page::ConsentView>,
+    history: Vec<page::HistoryView>,
 }
 
 async fn load_data_page(state: &AppState, user: &User) -> Result<DataPage, AppError> {
@@ -213,23 +67,10 @@ async fn load_data_page(state: &AppState, user: &User) -> Result<DataPage, AppEr
             Ok((unit, residence, current, history))
         })
         .await?;
-    let history = history
-        .iter()
-        .rev()
-        .map(|c| HistoryView {
-            text: consent::purpose(&c.purpose)
-                .map(|p| p.text_vi.to_owned())
-                .unwrap_or_else(|| c.purpose.clone()),
-            granted: c.granted,
-            when: time_vi(c.at),
-            version: c.version.clone(),
-            given_by: given_by_vi(c),
-        })
-        .collect();
     Ok(DataPage {
-        fields: field_views(user, unit, residence),
-        current: consent_views(&current),
-        history,
+        fields: page::fields(user, unit, residence),
+        current: page::current(&current),
+        history: page::history(&history),
     })
 }
 
@@ -322,47 +163,20 @@ pub async fn change_consents(
     let child = consent::needs_guardian(user.birth_year, chrono::Utc::now().year());
     let id = user.id;
     let pool = state.pool.clone();
-    let outcome = web::block(move || -> Result<Result<(), ()>, AppError> {
+    let outcome = web::block(move || -> Result<Change, AppError> {
         let mut conn = pool.get()?;
-        crate::db::write_tx(&mut conn, |conn| -> Result<Result<(), ()>, AppError> {
-            let current = consent::current(conn, id)?;
-            let changes: Vec<(&str, bool)> = wanted
-                .iter()
-                .filter(|(code, granted)| {
-                    let now = current
-                        .iter()
-                        .find(|c| c.purpose == *code)
-                        .is_some_and(|c| c.granted);
-                    now != *granted
-                })
-                .copied()
-                .collect();
-            // A child may withdraw alone; a new permission needs their parent or guardian.
-            if child && changes.iter().any(|(_, granted)| *granted) {
-                return Ok(Err(()));
-            }
-            if !changes.is_empty() {
-                consent::record(conn, id, &changes, GivenBy::Person, None, None)?;
-            }
-            Ok(Ok(()))
-        })
+        Ok(crate::db::write_tx(&mut conn, |conn| {
+            consent::change_optional(conn, id, &wanted, child)
+        })?)
     })
     .await??;
     match outcome {
-        Ok(()) => Ok(redirect("/account/data?saved=1", None)),
-        Err(()) => {
-            render_data_page(
-                &req,
-                &state,
-                &user,
-                false,
-                Some(
-                    "Người học dưới 16 tuổi cần cha, mẹ hoặc người giám hộ đồng ý cho việc mới. \
-                     Hãy cùng cha mẹ nhờ người hỗ trợ của phường ghi giúp.",
-                ),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Change::Saved(_) => Ok(redirect("/account/data?saved=1", None)),
+        Change::NeedsGuardian => {
+            let message = "Người học dưới 16 tuổi cần cha, mẹ hoặc người giám hộ đồng ý cho \
+                           việc mới. Hãy cùng cha mẹ nhờ người hỗ trợ của phường ghi giúp.";
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_data_page(&req, &state, &user, false, Some(message), status).await
         }
     }
 }

@@ -169,6 +169,12 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
             Roles(&[Role::Admin]),
         ),
         // -- privacy routes --
+        ("GET", "/account/data".into(), LoggedIn),
+        ("GET", "/account/data.json".into(), LoggedIn),
+        ("POST", "/account/consents".into(), LoggedIn),
+        ("GET", "/account/delete".into(), LoggedIn),
+        // Without a password: refused (422), the account stays.
+        ("POST", "/account/delete".into(), LoggedIn),
         // -- reports routes --
         // -- team routes --
         // -- teach_stats routes --
