@@ -99,6 +99,8 @@ struct CertView {
     revoked_reason: Option<String>,
     revoked_date: Option<String>,
     signature_ok: bool,
+    /// The holder erased their data: no name, token or fingerprint left to check.
+    erased: bool,
 }
 
 fn cert_view(state: &AppState, c: &Certificate) -> CertView {
@@ -112,6 +114,8 @@ fn cert_view(state: &AppState, c: &Certificate) -> CertView {
         &date,
         band,
     );
+    // Erasure empties the name, the token and the fingerprint together (privacy::erase).
+    let erased = c.holder_name.is_empty() && c.token.is_empty();
     let signature_ok = state.cert_keys.verify(&c.token).is_some_and(|claims| {
         claims.sub == c.code && claims.name == c.holder_name && claims.fingerprint == c.fingerprint
     }) && expected == c.fingerprint;
@@ -128,6 +132,7 @@ fn cert_view(state: &AppState, c: &Certificate) -> CertView {
         revoked_reason: c.revoked_reason.clone(),
         revoked_date: c.revoked_at.map(date_vi),
         signature_ok,
+        erased,
     }
 }
 
@@ -303,6 +308,9 @@ pub async fn token(
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let cert = by_code(&state, &code).await?;
+    if cert.token.is_empty() {
+        return Err(AppError::NotFound); // erased at the holder's request
+    }
     Ok(HttpResponse::Ok()
         .content_type("application/jwt")
         .body(cert.token))

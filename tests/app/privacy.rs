@@ -488,6 +488,9 @@ async fn deleting_an_account_erases_personal_fields_and_keeps_the_counts(backend
         "the code is still known"
     );
     assert!(!page.contains(&user.full_name) && !page.contains(&cert.fingerprint));
+    assert!(page.contains("Chứng nhận hợp lệ") && page.contains("đã xoá thông tin cá nhân"));
+    let token = visitor.get(&format!("/verify/{}/token", cert.code)).await;
+    assert_eq!(token.status(), 404, "no signed token is left to hand out");
 }
 
 on_both_backends!(
