@@ -275,18 +275,20 @@ pub fn build(
     let units = load_units(conn)?;
     let populations = load_populations(conn, as_of)?;
     let bounds = Bounds::new(plan.year, as_of);
-    let mut goals = Vec::with_capacity(plan.goals.len());
-    for g in &plan.goals {
-        let tally = tally::goal(conn, g, &bounds.dates, &units)?;
-        let ctx = GoalContext {
-            units: &units,
-            populations: &populations,
-            bounds: &bounds,
-            as_of,
-            scope,
-        };
-        goals.push(goal_report(&ctx, g, &tally));
-    }
+    let tallies = tally::goals(conn, &plan.goals, &bounds.dates, &units)?;
+    let ctx = GoalContext {
+        units: &units,
+        populations: &populations,
+        bounds: &bounds,
+        as_of,
+        scope,
+    };
+    let goals = plan
+        .goals
+        .iter()
+        .zip(&tallies)
+        .map(|(g, tally)| goal_report(&ctx, g, tally))
+        .collect();
     Ok(Report {
         ward: plan.ward.clone(),
         title: plan.title.clone(),

@@ -10,6 +10,7 @@ pub mod rules;
 pub mod sql;
 pub mod table;
 pub mod tally;
+mod tally_sql;
 pub mod view;
 pub mod xlsx;
 

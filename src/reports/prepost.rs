@@ -80,14 +80,19 @@ struct Answers {
     result: Option<String>,
 }
 
-/// `AND (…)` limiting attempts to learners of the scope (by work unit or residence).
-fn scope_filter(sql: &mut Sql, scope: &Scope) -> String {
+/// The join and `AND (…)` limiting attempts (aliased `alias`) to learners of the scope (by
+/// work unit or residence); nothing for the whole ward, so the scores are read from the
+/// attempts' index alone.
+fn scope_filter(sql: &mut Sql, scope: &Scope, alias: &str) -> (String, String) {
     match scope {
-        Scope::All => String::new(),
+        Scope::All => (String::new(), String::new()),
         Scope::Units(list) => {
             let a = sql.id_list(list);
             let b = sql.id_list(list);
-            format!(" AND (u.unit_id IN {a} OR u.residence_unit_id IN {b})")
+            (
+                format!(" JOIN users u ON u.id = {alias}.user_id"),
+                format!(" AND (u.unit_id IN {a} OR u.residence_unit_id IN {b})"),
+            )
         }
     }
 }
@@ -96,10 +101,10 @@ fn scope_filter(sql: &mut Sql, scope: &Scope) -> String {
 fn totals(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<Sums>> {
     let mut sql = Sql::for_conn(conn);
     let end = sql.p(Bind::Time(day_end(as_of)));
-    let filter = scope_filter(&mut sql, scope);
+    let (join, filter) = scope_filter(&mut sql, scope, "a");
     sql.push(&format!(
         "SELECT a.course_slug AS slug, a.kind AS kind, COUNT(*) AS n, SUM(a.score) AS total \
-         FROM attempts a JOIN users u ON u.id = a.user_id \
+         FROM attempts a{join} \
          WHERE a.kind IN ('pretest', 'final') AND a.score IS NOT NULL \
            AND a.submitted_at < {end}{filter} \
          GROUP BY a.course_slug, a.kind"
@@ -113,7 +118,7 @@ fn changes(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Ve
     let mut sql = Sql::for_conn(conn);
     let end = sql.p(Bind::Time(day_end(as_of)));
     let end2 = sql.p(Bind::Time(day_end(as_of)));
-    let filter = scope_filter(&mut sql, scope);
+    let (join, filter) = scope_filter(&mut sql, scope, "f");
     sql.push(&format!(
         "SELECT f.course_slug AS slug, 'change' AS kind, COUNT(*) AS n, \
                 SUM(f.best - p.first) AS total \
@@ -123,8 +128,7 @@ fn changes(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Ve
          JOIN (SELECT user_id, course_slug, MIN(score) AS first FROM attempts \
                WHERE kind = 'pretest' AND score IS NOT NULL AND submitted_at < {end2} \
                GROUP BY user_id, course_slug) p \
-           ON p.user_id = f.user_id AND p.course_slug = f.course_slug \
-         JOIN users u ON u.id = f.user_id \
+           ON p.user_id = f.user_id AND p.course_slug = f.course_slug{join} \
          WHERE 1 = 1{filter} \
          GROUP BY f.course_slug"
     ));
@@ -143,10 +147,10 @@ fn answers(
     let k = sql.p(Bind::Text(kind.to_owned()));
     let end = sql.p(Bind::Time(day_end(as_of)));
     let step = sql.p(Bind::BigInt(step));
-    let filter = scope_filter(&mut sql, scope);
+    let (join, filter) = scope_filter(&mut sql, scope, "a");
     sql.push(&format!(
         "SELECT a.course_slug AS slug, a.result AS result \
-         FROM attempts a JOIN users u ON u.id = a.user_id \
+         FROM attempts a{join} \
          WHERE a.kind = {k} AND a.score IS NOT NULL AND a.submitted_at < {end} \
            AND a.id % {step} = 0{filter}"
     ));

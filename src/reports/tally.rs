@@ -1,7 +1,8 @@
-//! Counting a goal in the database: one aggregate query per goal returns, for every
-//! (unit, group, age band, sex, way of taking part) and every report boundary (each month end
-//! and 30 days before the report date), how many people count. Only a handful of rows come
-//! back, whatever the number of learners, which keeps a city's report fast.
+//! Counting the goals in the database: one aggregate query for all certificate goals and one
+//! per confirmation goal return, for every (goal, unit, group, age band, sex, way of taking
+//! part) and every report boundary (each month end and 30 days before the report date), how
+//! many people count. A few thousand rows come back, whatever the number of learners, which
+//! keeps a city's report fast. The SQL text is in `tally_sql`.
 //!
 //! A person counts at the end of day D when they hold, at that instant, a valid certificate of
 //! a course the goal names (any of them, or all of them), or a confirmation dated D or
@@ -19,7 +20,8 @@ use super::plan::{Counts, Goal};
 use super::rules::{
     Cert, Holdings, PersonRow, UnitInfo, age_band, day_end, person, sex_code, unit_for,
 };
-use super::sql::{Bind, Sql};
+use super::sql::Sql;
+use super::tally_sql;
 use crate::db::DbConn;
 use crate::db::schema::{attempts, certificates, lesson_progress, users};
 
@@ -50,6 +52,8 @@ pub type Tally = HashMap<Key, Vec<i64>>;
 
 #[derive(QueryableByName)]
 struct Row {
+    #[diesel(sql_type = Integer)]
+    goal: i32,
     #[diesel(sql_type = Nullable<BigInt>)]
     unit_id: Option<i64>,
     #[diesel(sql_type = Text)]
@@ -66,145 +70,14 @@ struct Row {
     n: i64,
 }
 
-/// `CAST(n AS BIGINT)` where n is how many boundaries the value `x` is past: a value that
-/// counts from `x` on counts at boundary k exactly when its bucket is k or less.
-fn bucket(sql: &mut Sql, x: &str, bounds: &[NaiveDate], timestamps: bool) -> String {
-    let terms: Vec<String> = bounds
-        .iter()
-        .map(|d| {
-            if timestamps {
-                let b = sql.p(Bind::Time(day_end(*d)));
-                format!("CASE WHEN {x} >= {b} THEN 1 ELSE 0 END")
-            } else {
-                let b = sql.p(Bind::Date(*d));
-                format!("CASE WHEN {x} > {b} THEN 1 ELSE 0 END")
-            }
-        })
-        .collect();
-    format!("CAST({} AS BIGINT)", terms.join(" + "))
-}
-
-/// The columns every tally shares: the unit the goal places the person in, group, age band,
-/// sex and whether a helper assisted them; and the condition for being in the population.
-fn person_columns(sql: &mut Sql, goal: &Goal, year: i32) -> (String, String) {
-    let (unit, member) = if goal.counted == "adults" {
-        let adult_by = sql.p(Bind::Int(year - 18));
-        (
-            "COALESCE(u.residence_unit_id, CASE WHEN wu.kind = 'residential' THEN u.unit_id END)"
-                .to_owned(),
-            format!("u.birth_year <= {adult_by}"),
-        )
-    } else {
-        let group = sql.p(Bind::Text(goal.counted.clone()));
-        ("u.unit_id".to_owned(), format!("u.target_group = {group}"))
-    };
-    let (y18, y35, y59) = (
-        sql.p(Bind::Int(year - 18)),
-        sql.p(Bind::Int(year - 35)),
-        sql.p(Bind::Int(year - 59)),
-    );
-    let columns = format!(
-        "{unit} AS unit_id, u.target_group AS grp, \
-         CASE WHEN u.birth_year > {y18} THEN 0 WHEN u.birth_year >= {y35} THEN 1 \
-              WHEN u.birth_year >= {y59} THEN 2 ELSE 3 END AS band, \
-         CASE WHEN u.sex IN ('nam', 'male', 'm') THEN 0 \
-              WHEN u.sex IN ('nu', 'nữ', 'female', 'f') THEN 1 ELSE 2 END AS sex, \
-         CASE WHEN u.channel = 'helper' \
-              OR u.id IN (SELECT user_id FROM lesson_progress WHERE assisted_by IS NOT NULL) \
-              OR u.id IN (SELECT user_id FROM attempts WHERE assisted_by IS NOT NULL) \
-              THEN 1 ELSE 0 END AS assisted"
-    );
-    (columns, member)
-}
-
-fn grouped(inner: &str) -> String {
-    format!(
-        "SELECT unit_id, grp, band, sex, assisted, bucket, COUNT(*) AS n FROM ({inner}) t \
-         GROUP BY unit_id, grp, band, sex, assisted, bucket"
-    )
-}
-
-/// Holders of certificates never revoked before the end of the report date.
-fn certificate_rows(
-    conn: &mut DbConn,
-    goal: &Goal,
-    slugs: &[String],
-    all: bool,
-    bounds: &[NaiveDate],
-) -> QueryResult<Vec<Row>> {
-    let as_of = *bounds.last().unwrap_or(&NaiveDate::MIN);
-    let mut sql = Sql::for_conn(conn);
-    let (columns, member) = person_columns(&mut sql, goal, as_of.year());
-    let list = sql.text_list(slugs);
-    let end = sql.p(Bind::Time(day_end(as_of)));
-    let end2 = sql.p(Bind::Time(day_end(as_of)));
-    let (pick, need) = if all {
-        ("MAX", sql.p(Bind::BigInt(slugs.len() as i64)))
-    } else {
-        ("MIN", sql.p(Bind::BigInt(1)))
-    };
-    let list2 = sql.text_list(slugs);
-    let end3 = sql.p(Bind::Time(day_end(as_of)));
-    let b = bucket(&mut sql, "h.valid_from", bounds, true);
-    let inner = format!(
-        "SELECT {columns}, {b} AS bucket \
-         FROM (SELECT s.user_id, {pick}(s.valid_from) AS valid_from FROM \
-                 (SELECT user_id, course_slug, MIN(issued_at) AS valid_from FROM certificates \
-                  WHERE course_slug IN {list} AND issued_at < {end} \
-                    AND (revoked_at IS NULL OR revoked_at >= {end2}) \
-                  GROUP BY user_id, course_slug) s \
-               GROUP BY s.user_id HAVING COUNT(*) >= {need}) h \
-         JOIN users u ON u.id = h.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
-         WHERE {member} AND u.id NOT IN (SELECT user_id FROM certificates \
-               WHERE course_slug IN {list2} AND revoked_at < {end3})"
-    );
-    sql.push(&grouped(&inner));
-    sql.load(conn)
-}
-
-/// People confirmed (matched to an account) on or before the report date.
-fn confirmation_rows(
-    conn: &mut DbConn,
-    goal: &Goal,
-    kind: &str,
-    bounds: &[NaiveDate],
-) -> QueryResult<Vec<Row>> {
-    let as_of = *bounds.last().unwrap_or(&NaiveDate::MIN);
-    let mut sql = Sql::for_conn(conn);
-    let (columns, member) = person_columns(&mut sql, goal, as_of.year());
-    let k = sql.p(Bind::Text(kind.to_owned()));
-    let d = sql.p(Bind::Date(as_of));
-    let b = bucket(&mut sql, "h.d", bounds, false);
-    let inner = format!(
-        "SELECT {columns}, {b} AS bucket \
-         FROM (SELECT user_id, MIN(confirmed_on) AS d FROM confirmations \
-               WHERE kind = {k} AND user_id IS NOT NULL AND confirmed_on <= {d} \
-               GROUP BY user_id) h \
-         JOIN users u ON u.id = h.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
-         WHERE {member}"
-    );
-    sql.push(&grouped(&inner));
-    sql.load(conn)
-}
-
-/// Confirmations of people without an account: counted in the unit the file named.
-fn unmatched_rows(conn: &mut DbConn, kind: &str, bounds: &[NaiveDate]) -> QueryResult<Vec<Row>> {
-    let as_of = *bounds.last().unwrap_or(&NaiveDate::MIN);
-    let mut sql = Sql::for_conn(conn);
-    let k = sql.p(Bind::Text(kind.to_owned()));
-    let d = sql.p(Bind::Date(as_of));
-    let b = bucket(&mut sql, "confirmed_on", bounds, false);
-    let inner = format!(
-        "SELECT unit_id, '' AS grp, {BAND_UNKNOWN} AS band, {SEX_UNKNOWN} AS sex, \
-         {UNMATCHED} AS assisted, {b} AS bucket FROM confirmations \
-         WHERE kind = {k} AND user_id IS NULL AND confirmed_on <= {d}"
-    );
-    sql.push(&grouped(&inner));
-    sql.load(conn)
-}
-
-fn add_rows(tally: &mut Tally, rows: Vec<Row>, k: usize) {
+fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, k: usize) {
     for r in rows {
+        let Some(tally) = usize::try_from(r.goal)
+            .ok()
+            .and_then(|g| tallies.get_mut(g))
+        else {
+            continue;
+        };
         let key = Key {
             unit: r.unit_id,
             group: r.grp,
@@ -331,29 +204,39 @@ fn assisted_among(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashSet<i64>> {
     Ok(out)
 }
 
-/// The tally of one goal over every unit; `bounds` ascend and end with the report date.
-pub fn goal(
+/// The tallies of every goal of the plan, in its order, over every unit; `bounds` ascend and
+/// end with the report date.
+pub fn goals(
     conn: &mut DbConn,
-    goal: &Goal,
+    goals: &[Goal],
     bounds: &[NaiveDate],
     units: &HashMap<i64, UnitInfo>,
-) -> QueryResult<Tally> {
+) -> QueryResult<Vec<Tally>> {
     let k = bounds.len();
-    let mut tally = Tally::new();
-    match &goal.counts {
-        Counts::AnyOf(slugs) | Counts::AllOf(slugs) => {
-            let all = matches!(goal.counts, Counts::AllOf(_));
-            add_rows(
-                &mut tally,
-                certificate_rows(conn, goal, slugs, all, bounds)?,
-                k,
-            );
-            revoked_holders(conn, goal, slugs, bounds, units, &mut tally)?;
-        }
-        Counts::Confirmation(kind) => {
-            add_rows(&mut tally, confirmation_rows(conn, goal, kind, bounds)?, k);
-            add_rows(&mut tally, unmatched_rows(conn, kind, bounds)?, k);
+    let year = bounds.last().map(|d| d.year()).unwrap_or(0);
+    let mut tallies: Vec<Tally> = goals.iter().map(|_| Tally::new()).collect();
+    let numbered: Vec<(usize, &Goal)> = goals.iter().enumerate().collect();
+    if goals
+        .iter()
+        .any(|g| !matches!(g.counts, Counts::Confirmation(_)))
+    {
+        let mut sql = Sql::for_conn(conn);
+        let text = tally_sql::certificate_goals(&mut sql, &numbered, bounds, year);
+        sql.push(&text);
+        add_rows(&mut tallies, sql.load(conn)?, k);
+    }
+    for (n, goal) in &numbered {
+        match &goal.counts {
+            Counts::AnyOf(slugs) | Counts::AllOf(slugs) => {
+                revoked_holders(conn, goal, slugs, bounds, units, &mut tallies[*n])?;
+            }
+            Counts::Confirmation(kind) => {
+                let mut sql = Sql::for_conn(conn);
+                let text = tally_sql::confirmation_goal(&mut sql, *n, goal, kind, bounds, year);
+                sql.push(&text);
+                add_rows(&mut tallies, sql.load(conn)?, k);
+            }
         }
     }
-    Ok(tally)
+    Ok(tallies)
 }
