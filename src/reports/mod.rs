@@ -17,6 +17,7 @@ pub mod xlsx;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use diesel::Connection;
 
 pub use compute::{Report, Scope, build};
 
@@ -32,8 +33,17 @@ pub fn make(
     as_of: NaiveDate,
     scope: &Scope,
 ) -> Result<Report, diesel::result::Error> {
-    let mut report = compute::build(conn, plan, as_of, scope)?;
-    report.prepost = Some(prepost::build(conn, courses, as_of, scope)?);
+    // One read transaction: every figure comes from the same snapshot of the data. On
+    // PostgreSQL the aggregates get room to hash in memory instead of spilling to disk.
+    let (mut report, scores) = conn.transaction(|conn| {
+        if let DbConn::Pg(pg) = conn {
+            diesel::RunQueryDsl::execute(diesel::sql_query("SET LOCAL work_mem = '64MB'"), pg)?;
+        }
+        let report = compute::build(conn, plan, as_of, scope)?;
+        let scores = prepost::build(conn, courses, as_of, scope)?;
+        Ok::<_, diesel::result::Error>((report, scores))
+    })?;
+    report.prepost = Some(scores);
     // Name the courses that count by their titles, as people know them.
     for (g, goal) in report.goals.iter_mut().zip(&plan.goals) {
         if let plan::Counts::AnyOf(slugs) | plan::Counts::AllOf(slugs) = &goal.counts {

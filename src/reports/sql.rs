@@ -39,6 +39,15 @@ impl Sql {
         }
     }
 
+    /// `YYYY-MM` of a timestamp or date expression.
+    pub fn month_of(&self, x: &str) -> String {
+        if self.pg {
+            format!("to_char({x}, 'YYYY-MM')")
+        } else {
+            format!("substr({x}, 1, 7)")
+        }
+    }
+
     /// Binds a value and returns its placeholder.
     pub fn p(&mut self, value: Bind) -> String {
         self.binds.push(value);
@@ -77,6 +86,19 @@ impl Sql {
 
     /// Runs the query and loads its rows.
     pub fn load<R>(self, conn: &mut DbConn) -> QueryResult<Vec<R>>
+    where
+        R: diesel::deserialize::QueryableByName<Sqlite>
+            + diesel::deserialize::QueryableByName<Pg>
+            + 'static,
+    {
+        let started = std::time::Instant::now();
+        let head: String = self.text.chars().take(60).collect();
+        let out = self.load_inner(conn);
+        tracing::debug!(millis = started.elapsed().as_millis() as u64, sql = %head, "report query");
+        out
+    }
+
+    fn load_inner<R>(self, conn: &mut DbConn) -> QueryResult<Vec<R>>
     where
         R: diesel::deserialize::QueryableByName<Sqlite>
             + diesel::deserialize::QueryableByName<Pg>

@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
+use super::compute::Scope;
 use super::plan::{Counts, Goal};
 use super::rules::{
     Cert, Holdings, PersonRow, UnitInfo, age_band, day_end, person, sex_code, unit_for,
@@ -64,14 +65,51 @@ struct Row {
     sex: i32,
     #[diesel(sql_type = Integer)]
     assisted: i32,
-    #[diesel(sql_type = BigInt)]
-    bucket: i64,
+    /// `YYYY-MM` of the moment the people start counting.
+    #[diesel(sql_type = Nullable<Text>)]
+    month: Option<String>,
+    /// 1 when that moment is at or after the day 30 days before the report date.
+    #[diesel(sql_type = Integer)]
+    late: i32,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
-fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, k: usize) {
+/// When a report boundary counts someone who starts counting in month `m`, `late` or not.
+#[derive(Clone, Copy)]
+enum Boundary {
+    /// The end of this month (months numbered year × 12 + month), or the report date in it.
+    Month(i32),
+    /// The day 30 days before the report date.
+    Before,
+}
+
+fn month_number(date: NaiveDate) -> i32 {
+    date.year() * 12 + date.month() as i32
+}
+
+fn parse_month(text: &str) -> Option<i32> {
+    let (y, m) = text.split_once('-')?;
+    Some(y.parse::<i32>().ok()? * 12 + m.get(..2)?.parse::<i32>().ok()?)
+}
+
+/// What each boundary date is; `before` is the day 30 days before the report date.
+fn boundaries(bounds: &[NaiveDate], before: NaiveDate) -> Vec<Boundary> {
+    bounds
+        .iter()
+        .map(|d| {
+            if *d == before {
+                Boundary::Before
+            } else {
+                Boundary::Month(month_number(*d))
+            }
+        })
+        .collect()
+}
+
+fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, bounds: &[Boundary]) {
     for r in rows {
+        let month = r.month.as_deref().and_then(parse_month).unwrap_or(i32::MIN);
         let Some(tally) = usize::try_from(r.goal)
             .ok()
             .and_then(|g| tallies.get_mut(g))
@@ -85,10 +123,15 @@ fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, k: usize) {
             sex: r.sex as u8,
             channel: r.assisted as u8,
         };
-        let counts = tally.entry(key).or_insert_with(|| vec![0; k]);
-        let from = usize::try_from(r.bucket).unwrap_or(0).min(k);
-        for c in &mut counts[from..] {
-            *c += r.n;
+        let counts = tally.entry(key).or_insert_with(|| vec![0; bounds.len()]);
+        for (c, b) in counts.iter_mut().zip(bounds) {
+            let counted = match b {
+                Boundary::Month(m) => month <= *m,
+                Boundary::Before => r.late == 0,
+            };
+            if counted {
+                *c += r.n;
+            }
         }
     }
 }
@@ -211,31 +254,18 @@ pub fn goals(
     goals: &[Goal],
     bounds: &[NaiveDate],
     units: &HashMap<i64, UnitInfo>,
+    scope: &Scope,
 ) -> QueryResult<Vec<Tally>> {
-    let k = bounds.len();
-    let year = bounds.last().map(|d| d.year()).unwrap_or(0);
+    let as_of = bounds.last().copied().unwrap_or(NaiveDate::MIN);
+    let before = as_of - chrono::Duration::days(30);
     let mut tallies: Vec<Tally> = goals.iter().map(|_| Tally::new()).collect();
-    let numbered: Vec<(usize, &Goal)> = goals.iter().enumerate().collect();
-    if goals
-        .iter()
-        .any(|g| !matches!(g.counts, Counts::Confirmation(_)))
-    {
-        let mut sql = Sql::for_conn(conn);
-        let text = tally_sql::certificate_goals(&mut sql, &numbered, bounds, year);
-        sql.push(&text);
-        add_rows(&mut tallies, sql.load(conn)?, k);
-    }
-    for (n, goal) in &numbered {
-        match &goal.counts {
-            Counts::AnyOf(slugs) | Counts::AllOf(slugs) => {
-                revoked_holders(conn, goal, slugs, bounds, units, &mut tallies[*n])?;
-            }
-            Counts::Confirmation(kind) => {
-                let mut sql = Sql::for_conn(conn);
-                let text = tally_sql::confirmation_goal(&mut sql, *n, goal, kind, bounds, year);
-                sql.push(&text);
-                add_rows(&mut tallies, sql.load(conn)?, k);
-            }
+    let mut sql = Sql::for_conn(conn);
+    let text = tally_sql::all_goals(&mut sql, goals, (as_of, before), scope);
+    sql.push(&text);
+    add_rows(&mut tallies, sql.load(conn)?, &boundaries(bounds, before));
+    for (goal, tally) in goals.iter().zip(tallies.iter_mut()) {
+        if let Counts::AnyOf(slugs) | Counts::AllOf(slugs) = &goal.counts {
+            revoked_holders(conn, goal, slugs, bounds, units, tally)?;
         }
     }
     Ok(tallies)

@@ -1,11 +1,12 @@
 //! The text of the report's aggregate queries (see `tally` for what they count). Every value
 //! is bound; only column names and the shape come from here.
 //!
-//! Each query returns rows of (goal, unit, group, age band, sex, assisted, bucket, people):
-//! the bucket says from which report boundary on the people count (see [`bucket`]).
+//! The query returns rows of (goal, unit, group, age band, sex, assisted, month, late,
+//! people): when those people start counting (see [`start`]).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
+use super::compute::Scope;
 use super::plan::{Counts, Goal};
 use super::rules::day_end;
 use super::sql::{Bind, Sql};
@@ -34,146 +35,208 @@ pub fn person_columns(sql: &mut Sql, year: i32) -> String {
     )
 }
 
-/// The unit a goal places a person in, and the condition for being in its population, over
-/// the columns of [`person_columns`].
-fn placement(sql: &mut Sql, goal: &Goal, year: i32) -> (&'static str, String) {
-    if goal.counted == "adults" {
-        let adult_by = sql.p(Bind::Int(year - 18));
-        ("home", format!("birth_year <= {adult_by}"))
+/// When something that counts from `x` on starts counting: its month (`YYYY-MM`) and whether it
+/// is at or after the day 30 days before the report date (`late`). That is all the month ends
+/// and that day need (see `tally::add_rows`), and cheaper than comparing with each of them.
+/// Timestamps count from the instant; dates count from the end of their day.
+pub fn start(sql: &mut Sql, x: &str, before: NaiveDate, timestamps: bool) -> String {
+    let month = sql.month_of(x);
+    let late = if timestamps {
+        let b = sql.p(Bind::Time(day_end(before)));
+        format!("CASE WHEN {x} >= {b} THEN 1 ELSE 0 END")
     } else {
-        let group = sql.p(Bind::Text(goal.counted.clone()));
-        ("unit_id", format!("grp = {group}"))
-    }
+        let b = sql.p(Bind::Date(before));
+        format!("CASE WHEN {x} > {b} THEN 1 ELSE 0 END")
+    };
+    format!("{month} AS month, {late} AS late")
 }
 
-/// How many report boundaries the value `x` is at or past: something that counts from `x` on
-/// counts at boundary k exactly when its bucket is k or less. Timestamps count from the
-/// instant; dates count from the end of their day.
-pub fn bucket(sql: &mut Sql, x: &str, bounds: &[NaiveDate], timestamps: bool) -> String {
-    let terms: Vec<String> = bounds
-        .iter()
-        .map(|d| {
-            if timestamps {
-                let b = sql.p(Bind::Time(day_end(*d)));
-                format!("CASE WHEN {x} >= {b} THEN 1 ELSE 0 END")
-            } else {
-                let b = sql.p(Bind::Date(*d));
-                format!("CASE WHEN {x} > {b} THEN 1 ELSE 0 END")
-            }
-        })
-        .collect();
-    format!("CAST({} AS BIGINT)", terms.join(" + "))
-}
+const GROUP_BY: &str = "GROUP BY goal, unit_id, grp, band, sex, assisted, month, late";
 
-const GROUP_BY: &str = "GROUP BY goal, unit_id, grp, band, sex, assisted, bucket";
-
-/// One query for every certificate goal: certificates are read once (per learner and course:
-/// the first certificate still valid at the report date, and how many were revoked before
-/// it), learners are joined once, and each goal takes its people from that. People with a
-/// certificate of the goal revoked before the report date are left to `tally`.
-pub fn certificate_goals(
-    sql: &mut Sql,
-    goals: &[(usize, &Goal)],
-    bounds: &[NaiveDate],
-    year: i32,
-) -> String {
-    let as_of = bounds.last().copied().unwrap_or(NaiveDate::MIN);
-    let mut all_slugs: Vec<String> = Vec::new();
-    let mut per_goal = Vec::new();
-    for (n, g) in goals {
-        let (slugs, all) = match &g.counts {
-            Counts::AnyOf(l) => (l, false),
-            Counts::AllOf(l) => (l, true),
-            Counts::Confirmation(_) => continue,
-        };
-        all_slugs.extend(slugs.iter().cloned());
-        let list = sql.text_list(slugs);
-        let list2 = sql.text_list(slugs);
-        let from = if all {
-            let need = sql.p(Bind::BigInt(slugs.len() as i64));
-            let list3 = sql.text_list(slugs);
+/// `AND <column> IN (learners of the scope's units, by work unit or residence)`; nothing for
+/// the whole ward. Narrows the reading to the scope before anything is joined.
+pub fn scope_learners(sql: &mut Sql, scope: &Scope, column: &str) -> String {
+    match scope {
+        Scope::All => String::new(),
+        Scope::Units(list) => {
+            let (a, b) = (sql.id_list(list), sql.id_list(list));
             format!(
-                "CASE WHEN COUNT(CASE WHEN course_slug IN {list} AND v IS NOT NULL THEN 1 END) = {need} \
-                 THEN MAX(CASE WHEN course_slug IN {list3} THEN v END) END"
+                " AND {column} IN (SELECT id FROM users WHERE unit_id IN {a} \
+                 OR residence_unit_id IN {b})"
             )
-        } else {
-            format!("MIN(CASE WHEN course_slug IN {list} THEN v END)")
-        };
-        per_goal.push(format!(
-            "{from} AS v{n}, SUM(CASE WHEN course_slug IN {list2} THEN r ELSE 0 END) AS r{n}"
-        ));
-    }
-    all_slugs.sort();
-    all_slugs.dedup();
-    let all_list = sql.text_list(&all_slugs);
-    let (end, end2, end3) = (
-        sql.p(Bind::Time(day_end(as_of))),
-        sql.p(Bind::Time(day_end(as_of))),
-        sql.p(Bind::Time(day_end(as_of))),
-    );
-    let columns = person_columns(sql, year);
-    let mut branches = Vec::new();
-    for (n, g) in goals {
-        if matches!(g.counts, Counts::Confirmation(_)) {
-            continue;
         }
-        let (unit, member) = placement(sql, g, year);
-        let b = bucket(sql, &format!("v{n}"), bounds, true);
-        branches.push(format!(
-            "SELECT {n} AS goal, {unit} AS unit_id, grp, band, sex, assisted, {b} AS bucket \
-             FROM p WHERE v{n} IS NOT NULL AND r{n} = 0 AND {member}"
-        ));
     }
-    format!(
-        "WITH c1 AS MATERIALIZED ( \
-           SELECT user_id, course_slug, \
-             MIN(CASE WHEN revoked_at IS NULL OR revoked_at >= {end} THEN issued_at END) AS v, \
-             COUNT(CASE WHEN revoked_at < {end2} THEN 1 END) AS r \
-           FROM certificates WHERE course_slug IN {all_list} AND issued_at < {end3} \
-           GROUP BY user_id, course_slug), \
-         h AS MATERIALIZED (SELECT user_id, {} FROM c1 GROUP BY user_id), \
-         p AS MATERIALIZED (SELECT h.*, {columns} FROM h JOIN users u ON u.id = h.user_id \
-           LEFT JOIN units wu ON wu.id = u.unit_id) \
-         SELECT goal, unit_id, grp, band, sex, assisted, bucket, COUNT(*) AS n \
-         FROM ({}) t {GROUP_BY}",
-        per_goal.join(", "),
-        branches.join(" UNION ALL ")
-    )
 }
 
-/// People confirmed (matched to an account) on or before the report date, and confirmations
-/// of people without an account, counted in the unit the file named.
-pub fn confirmation_goal(
+/// The branch counting confirmations of people without an account, in the unit the file named.
+fn unmatched_branch(
     sql: &mut Sql,
     n: usize,
-    goal: &Goal,
     kind: &str,
-    bounds: &[NaiveDate],
-    year: i32,
+    (as_of, before): (NaiveDate, NaiveDate),
+    scope: &Scope,
 ) -> String {
-    let as_of = bounds.last().copied().unwrap_or(NaiveDate::MIN);
-    let k = sql.p(Bind::Text(kind.to_owned()));
-    let d = sql.p(Bind::Date(as_of));
-    let columns = person_columns(sql, year);
-    let (unit, member) = placement(sql, goal, year);
-    let b = bucket(sql, "d", bounds, false);
-    let (k2, d2) = (sql.p(Bind::Text(kind.to_owned())), sql.p(Bind::Date(as_of)));
-    let b2 = bucket(sql, "confirmed_on", bounds, false);
+    let (k, d) = (sql.p(Bind::Text(kind.to_owned())), sql.p(Bind::Date(as_of)));
+    let units_in_scope = match scope {
+        Scope::All => String::new(),
+        Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
+    };
+    let b = start(sql, "confirmed_on", before, false);
     format!(
-        "WITH p AS MATERIALIZED (SELECT h.d, {columns} \
-           FROM (SELECT user_id, MIN(confirmed_on) AS d FROM confirmations \
-                 WHERE kind = {k} AND user_id IS NOT NULL AND confirmed_on <= {d} \
-                 GROUP BY user_id) h \
-           JOIN users u ON u.id = h.user_id LEFT JOIN units wu ON wu.id = u.unit_id) \
-         SELECT goal, unit_id, grp, band, sex, assisted, bucket, COUNT(*) AS n FROM ( \
-           SELECT {n} AS goal, {unit} AS unit_id, grp, band, sex, assisted, {b} AS bucket \
-           FROM p WHERE {member} \
-           UNION ALL \
-           SELECT {n} AS goal, unit_id, '' AS grp, {band} AS band, {sex} AS sex, \
-                  {channel} AS assisted, {b2} AS bucket FROM confirmations \
-           WHERE kind = {k2} AND user_id IS NULL AND confirmed_on <= {d2}) t {GROUP_BY}",
+        "SELECT {n} AS goal, unit_id, '' AS grp, {band} AS band, {sex} AS sex, \
+                {channel} AS assisted, {b} FROM confirmations \
+         WHERE kind = {k} AND user_id IS NULL AND confirmed_on <= {d}{units_in_scope}",
         band = super::tally::BAND_UNKNOWN,
         sex = super::tally::SEX_UNKNOWN,
         channel = super::tally::UNMATCHED,
+    )
+}
+
+/// `(VALUES (goal, course), …)`: which goal each course counts toward.
+fn goal_courses(sql: &mut Sql, goals: &[Goal]) -> Option<String> {
+    let mut rows = Vec::new();
+    for (n, g) in goals.iter().enumerate() {
+        if let Counts::AnyOf(slugs) | Counts::AllOf(slugs) = &g.counts {
+            for slug in slugs {
+                let (a, b) = (sql.p(Bind::Int(n as i32)), sql.p(Bind::Text(slug.clone())));
+                rows.push(format!("({a}, {b})"));
+            }
+        }
+    }
+    (!rows.is_empty()).then(|| format!("VALUES {}", rows.join(", ")))
+}
+
+/// The moment a learner counts from, for a certificate goal: their first valid certificate of
+/// any of its courses, or, for `all_of`, the latest of their first valid certificates of each.
+fn certificate_moment(sql: &mut Sql, goals: &[Goal]) -> String {
+    let mut cases = String::new();
+    for (n, g) in goals.iter().enumerate() {
+        if let Counts::AllOf(slugs) = &g.counts {
+            let (goal, need) = (
+                sql.p(Bind::Int(n as i32)),
+                sql.p(Bind::BigInt(slugs.len() as i64)),
+            );
+            cases.push_str(&format!(
+                " WHEN goal = {goal} THEN CASE WHEN nv = {need} THEN vmax END"
+            ));
+        }
+    }
+    if cases.is_empty() {
+        "vmin".to_owned()
+    } else {
+        format!("CASE{cases} ELSE vmin END")
+    }
+}
+
+/// Whether a learner's row belongs to its goal's population, the unit it is counted in, and
+/// when it starts counting (month, and `late`: at or after the day 30 days before).
+fn placement_columns(sql: &mut Sql, goals: &[Goal], (year, before): (i32, NaiveDate)) -> String {
+    let (mut member, mut unit, mut dates) = (String::new(), String::new(), Vec::new());
+    for (n, g) in goals.iter().enumerate() {
+        let goal = sql.p(Bind::Int(n as i32));
+        if g.counted == "adults" {
+            let by = sql.p(Bind::Int(year - 18));
+            member.push_str(&format!(" WHEN {goal} THEN birth_year <= {by}"));
+            unit.push_str(&format!(" WHEN {goal} THEN home"));
+        } else {
+            let group = sql.p(Bind::Text(g.counted.clone()));
+            member.push_str(&format!(" WHEN {goal} THEN grp = {group}"));
+            unit.push_str(&format!(" WHEN {goal} THEN unit_id"));
+        }
+        if matches!(g.counts, Counts::Confirmation(_)) {
+            dates.push(sql.p(Bind::Int(n as i32)));
+        }
+    }
+    let month = sql.month_of("v");
+    let late_ts = sql.p(Bind::Time(day_end(before)));
+    let late = if dates.is_empty() {
+        format!("CASE WHEN v >= {late_ts} THEN 1 ELSE 0 END")
+    } else {
+        let late_day = sql.p(Bind::Date(before));
+        format!(
+            "CASE WHEN goal IN ({}) THEN CASE WHEN v > {late_day} THEN 1 ELSE 0 END \
+             ELSE CASE WHEN v >= {late_ts} THEN 1 ELSE 0 END END",
+            dates.join(", ")
+        )
+    };
+    format!(
+        "goal, CASE goal{unit} END AS unit_id, grp, band, sex, assisted, {month} AS month, \
+         {late} AS late FROM p WHERE CASE goal{member} END"
+    )
+}
+
+/// One query for every goal. Certificates are read once (per learner and course: the first
+/// certificate still valid at the report date, and how many were revoked before it), then
+/// folded per learner and goal; confirmations likewise (per learner: the first date). Each
+/// (learner, goal) is joined to the account and placed in its unit. People with a
+/// certificate of a goal revoked before the report date are left to `tally` for that goal.
+pub fn all_goals(
+    sql: &mut Sql,
+    goals: &[Goal],
+    (as_of, before): (NaiveDate, NaiveDate),
+    scope: &Scope,
+) -> String {
+    let year = as_of.year();
+    let mut parts = Vec::new();
+    let mut ctes = Vec::new();
+    if let Some(values) = goal_courses(sql, goals) {
+        let (end, end2, end3) = (
+            sql.p(Bind::Time(day_end(as_of))),
+            sql.p(Bind::Time(day_end(as_of))),
+            sql.p(Bind::Time(day_end(as_of))),
+        );
+        let in_scope = scope_learners(sql, scope, "user_id");
+        let moment = certificate_moment(sql, goals);
+        ctes.push(format!(
+            "gc(goal, slug) AS ({values}), \
+             c1 AS MATERIALIZED ( \
+               SELECT user_id, course_slug, \
+                 MIN(CASE WHEN revoked_at IS NULL OR revoked_at >= {end} THEN issued_at END) AS v, \
+                 COUNT(CASE WHEN revoked_at < {end2} THEN 1 END) AS r \
+               FROM certificates WHERE course_slug IN (SELECT slug FROM gc) \
+                 AND issued_at < {end3}{in_scope} \
+               GROUP BY user_id, course_slug), \
+             gs AS MATERIALIZED ( \
+               SELECT c1.user_id, gc.goal, MIN(c1.v) AS vmin, MAX(c1.v) AS vmax, \
+                      COUNT(c1.v) AS nv, SUM(c1.r) AS r \
+               FROM c1 JOIN gc ON gc.slug = c1.course_slug GROUP BY c1.user_id, gc.goal)"
+        ));
+        parts.push(format!("SELECT user_id, goal, {moment} AS v, r FROM gs"));
+    }
+    for (n, g) in goals.iter().enumerate() {
+        if let Counts::Confirmation(kind) = &g.counts {
+            let (goal, k, d) = (
+                sql.p(Bind::Int(n as i32)),
+                sql.p(Bind::Text(kind.clone())),
+                sql.p(Bind::Date(as_of)),
+            );
+            let in_scope = scope_learners(sql, scope, "user_id");
+            parts.push(format!(
+                "SELECT user_id, {goal}, MIN(confirmed_on), 0 FROM confirmations \
+                 WHERE kind = {k} AND user_id IS NOT NULL AND confirmed_on <= {d}{in_scope} \
+                 GROUP BY user_id"
+            ));
+        }
+    }
+    let columns = person_columns(sql, year);
+    let placed = placement_columns(sql, goals, (year, before));
+    let mut branches = vec![format!("SELECT {placed}")];
+    for (n, g) in goals.iter().enumerate() {
+        if let Counts::Confirmation(kind) = &g.counts {
+            branches.push(unmatched_branch(sql, n, kind, (as_of, before), scope));
+        }
+    }
+    ctes.push(format!(
+        "g AS MATERIALIZED ({}), \
+         p AS MATERIALIZED (SELECT g.goal, g.v, {columns} FROM g \
+           JOIN users u ON u.id = g.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
+           WHERE g.v IS NOT NULL AND g.r = 0)",
+        parts.join(" UNION ALL ")
+    ));
+    format!(
+        "WITH {} SELECT goal, unit_id, grp, band, sex, assisted, month, late, COUNT(*) AS n \
+         FROM ({}) t {GROUP_BY}",
+        ctes.join(", "),
+        branches.join(" UNION ALL ")
     )
 }

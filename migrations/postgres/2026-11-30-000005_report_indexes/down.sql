@@ -1,3 +1,4 @@
+DROP INDEX users_report;
 DROP INDEX attempts_scores;
 DROP INDEX confirmations_kind_user;
 DROP INDEX attempts_assisted;
