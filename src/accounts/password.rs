@@ -163,7 +163,10 @@ mod tests {
     #[test]
     fn one_time_passwords_are_readable_and_pass_the_rules() {
         let p = one_time_password();
-        assert!(verify(&p, &hash_one_time(&p).unwrap()), "a cheap hash verifies too");
+        assert!(
+            verify(&p, &hash_one_time(&p).unwrap()),
+            "a cheap hash verifies too"
+        );
         assert_eq!(p.len(), 14);
         assert!(check_policy(&p, &[]).is_ok());
     }

@@ -42,7 +42,11 @@ pub fn new_usernames(conn: &mut DbConn, n: usize) -> QueryResult<Vec<String>> {
     let mut rng = rand::thread_rng();
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
-        let name = format!("hv{:0width$}", rng.gen_range(0..10u64.pow(digits)), width = digits as usize);
+        let name = format!(
+            "hv{:0width$}",
+            rng.gen_range(0..10u64.pow(digits)),
+            width = digits as usize
+        );
         if taken.insert(name.clone()) {
             out.push(name);
         }

@@ -9,12 +9,12 @@ use std::collections::{HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::{RowError, Summary, cell, column, fold_words, records};
+use crate::accounts::Contact;
 use crate::accounts::citizen_id::CitizenId;
 use crate::accounts::register::{clean_name, parse_birth_year};
 use crate::accounts::slip::Slip;
-use crate::accounts::Contact;
-use crate::db::schema::users;
 use crate::db::DbConn;
+use crate::db::schema::users;
 use crate::groups::Group;
 
 /// The group for what a person wrote (English code or Vietnamese words).
@@ -307,7 +307,8 @@ pub fn import(
     }
     let done_before = summary.unchanged + summary.errors.len();
     progress(done_before);
-    let slips = super::learners_write::create(conn, &new_rows, by, &mut |n| progress(done_before + n))?;
+    let slips =
+        super::learners_write::create(conn, &new_rows, by, &mut |n| progress(done_before + n))?;
     Ok((summary, slips))
 }
 

@@ -40,7 +40,10 @@ fn passwords(n: usize) -> Result<Vec<(String, String)>, String> {
             })
             .collect()
     });
-    Ok(plain.into_iter().zip(hashed?.into_iter().flatten()).collect())
+    Ok(plain
+        .into_iter()
+        .zip(hashed?.into_iter().flatten())
+        .collect())
 }
 
 fn slip(row: &Row, username: Option<&String>, otp: &str) -> Slip {
@@ -112,8 +115,10 @@ pub fn create(
                         ),
                         (
                             users::residence_unit_id.eq(row.residence.as_ref().map(|(id, _)| *id)),
-                            users::citizen_id_hash.eq(row.citizen.as_ref().map(|(h, _)| h.as_str())),
-                            users::citizen_id_tail.eq(row.citizen.as_ref().map(|(_, t)| t.as_str())),
+                            users::citizen_id_hash
+                                .eq(row.citizen.as_ref().map(|(h, _)| h.as_str())),
+                            users::citizen_id_tail
+                                .eq(row.citizen.as_ref().map(|(_, t)| t.as_str())),
                             users::role.eq(learner),
                             users::must_change_password.eq(true),
                             users::registered_by.eq(by),
