@@ -29,10 +29,20 @@ fn unit_code(i: usize) -> String {
 }
 
 fn units_csv() -> String {
-    let kinds = ["tổ dân phố", "trường", "cơ quan", "doanh nghiệp", "hợp tác xã"];
+    let kinds = [
+        "tổ dân phố",
+        "trường",
+        "cơ quan",
+        "doanh nghiệp",
+        "hợp tác xã",
+    ];
     let mut s = String::from("mã,tên,loại\n");
     for i in 0..UNITS {
-        let kind = if i < UNITS / 2 { kinds[0] } else { kinds[i % 5] };
+        let kind = if i < UNITS / 2 {
+            kinds[0]
+        } else {
+            kinds[i % 5]
+        };
         writeln!(s, "{},Đơn vị số {i},{kind}", unit_code(i)).unwrap();
     }
     s
@@ -42,7 +52,13 @@ fn population_csv() -> String {
     let mut s = String::from("mã đơn vị,đối tượng,số người,tính đến ngày\n");
     for i in 0..UNITS {
         for who in ["người dân", "học sinh", "cán bộ", "người lao động"] {
-            writeln!(s, "{},{who},{},30/06/2026", unit_code(i), 10 + mix(i, 1) % 900).unwrap();
+            writeln!(
+                s,
+                "{},{who},{},30/06/2026",
+                unit_code(i),
+                10 + mix(i, 1) % 900
+            )
+            .unwrap();
         }
     }
     s
@@ -58,13 +74,22 @@ fn citizen(i: usize) -> String {
 
 /// A roster: a third with a phone, a fifth with a citizen ID, the rest get a login name.
 fn roster_csv() -> String {
-    let mut s = String::from("họ và tên,năm sinh,nhóm,mã đơn vị,số điện thoại,số định danh,tổ dân phố\n");
+    let mut s =
+        String::from("họ và tên,năm sinh,nhóm,mã đơn vị,số điện thoại,số định danh,tổ dân phố\n");
     for i in 0..PEOPLE {
         let group = ["người dân", "học sinh", "cán bộ", "người lao động"][i % 4];
-        let unit = if group == "người dân" { String::new() } else { unit_code(UNITS / 2 + i % (UNITS / 2)) };
+        let unit = if group == "người dân" {
+            String::new()
+        } else {
+            unit_code(UNITS / 2 + i % (UNITS / 2))
+        };
         let year = 1940 + (mix(i, 2) % 70) as i32;
         let phone = if i % 3 == 0 { phone(i) } else { String::new() };
-        let id = if i % 5 == 0 { citizen(i) } else { String::new() };
+        let id = if i % 5 == 0 {
+            citizen(i)
+        } else {
+            String::new()
+        };
         writeln!(
             s,
             "Người học số {i},{year},{group},{unit},{phone},{id},{}",
@@ -85,7 +110,12 @@ fn vneid_csv() -> String {
             _ => (citizen(1_000_000 + i), String::new()),
         };
         let day = 1 + mix(i, 3) % 28;
-        writeln!(s, "{id},{phone},{day:02}/06/2026,{}", unit_code(i % (UNITS / 2))).unwrap();
+        writeln!(
+            s,
+            "{id},{phone},{day:02}/06/2026,{}",
+            unit_code(i % (UNITS / 2))
+        )
+        .unwrap();
     }
     s
 }
@@ -114,25 +144,62 @@ fn bench(engine: &str, database_url: &str) {
     report(engine, "units", UNITS, t.elapsed().as_secs_f64(), &s);
     let t = Instant::now();
     let s = population::import(&mut conn, p.as_bytes(), None, false, &mut tick).unwrap();
-    report(engine, "population counts", UNITS * 4, t.elapsed().as_secs_f64(), &s);
+    report(
+        engine,
+        "population counts",
+        UNITS * 4,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
 
     let t = Instant::now();
     let (s, _) = learners::import(&mut conn, r.as_bytes(), &key, None, true, &mut tick).unwrap();
-    report(engine, "roster, dry run", PEOPLE, t.elapsed().as_secs_f64(), &s);
+    report(
+        engine,
+        "roster, dry run",
+        PEOPLE,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
     let t = Instant::now();
-    let (s, slips) = learners::import(&mut conn, r.as_bytes(), &key, None, false, &mut tick).unwrap();
-    report(engine, "roster (new accounts)", PEOPLE, t.elapsed().as_secs_f64(), &s);
+    let (s, slips) =
+        learners::import(&mut conn, r.as_bytes(), &key, None, false, &mut tick).unwrap();
+    report(
+        engine,
+        "roster (new accounts)",
+        PEOPLE,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
     assert_eq!(slips.len(), PEOPLE);
     let t = Instant::now();
     let (s, _) = learners::import(&mut conn, r.as_bytes(), &key, None, false, &mut tick).unwrap();
-    report(engine, "roster again (no change)", PEOPLE, t.elapsed().as_secs_f64(), &s);
+    report(
+        engine,
+        "roster again (no change)",
+        PEOPLE,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
 
     let t = Instant::now();
     let s = vneid::import(&mut conn, v.as_bytes(), &key, false, &mut tick).unwrap();
-    report(engine, "VNeID confirmations", PEOPLE, t.elapsed().as_secs_f64(), &s);
+    report(
+        engine,
+        "VNeID confirmations",
+        PEOPLE,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
     let t = Instant::now();
     let s = vneid::import(&mut conn, v.as_bytes(), &key, false, &mut tick).unwrap();
-    report(engine, "VNeID again (no change)", PEOPLE, t.elapsed().as_secs_f64(), &s);
+    report(
+        engine,
+        "VNeID again (no change)",
+        PEOPLE,
+        t.elapsed().as_secs_f64(),
+        &s,
+    );
 }
 
 fn main() {
