@@ -60,6 +60,8 @@ pub async fn list(
         .await?;
     let mut ctx = Context::new();
     ctx.insert("q", &q);
+    ctx.insert("more", &(list.len() >= crate::team::search::PAGE));
+    ctx.insert("page_size", &crate::team::search::PAGE);
     ctx.insert("residents", &list);
     ctx.insert("is_admin", &is_admin);
     page(&req, "team/list.html", ctx)
