@@ -149,6 +149,20 @@ impl Attempt {
         Ok(changed == 1)
     }
 
+    /// Records that a helper (assisted mode) worked on this open attempt, unless one already
+    /// did: an attempt answered or submitted with a helper counts as assisted.
+    pub fn mark_assisted(conn: &mut DbConn, id: i64, helper_id: i64) -> QueryResult<()> {
+        diesel::update(
+            attempts::table
+                .find(id)
+                .filter(attempts::submitted_at.is_null())
+                .filter(attempts::assisted_by.is_null()),
+        )
+        .set(attempts::assisted_by.eq(helper_id))
+        .execute(conn)?;
+        Ok(())
+    }
+
     /// Writes the grading if the attempt is still open; returns whether this call did it (a
     /// double submit grades once).
     pub fn submit(conn: &mut DbConn, id: i64, graded: &Graded) -> QueryResult<bool> {

@@ -8,13 +8,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::accounts::{Role, User};
+use crate::accounts::User;
 use crate::courses::{Catalog, CourseProgress};
 use crate::db::DbConn;
 use crate::db::schema::{attempts, certificates, lesson_progress, units, users};
-
-/// Residents shown on one page at most.
-pub const PAGE: i64 = 200;
 
 /// One course a resident has started.
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +34,9 @@ pub struct ResidentSummary {
     pub helper_name: Option<String>,
     pub courses: Vec<CourseLine>,
     pub certificates: usize,
+    /// Tests handed in (entry tests and final tests), and final tests passed.
+    pub tests_done: usize,
+    pub tests_passed: usize,
     pub last_activity: Option<String>,
     pub registered_at: String,
 }
@@ -72,8 +72,11 @@ pub struct ResidentDetail {
     pub certificates: Vec<CertificateLine>,
 }
 
-fn date(t: NaiveDateTime) -> String {
-    t.format("%d/%m/%Y %H:%M").to_string()
+/// A stored time (UTC) as a helper reads it: Vietnam's time (UTC+7).
+pub fn date(t: NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(7))
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// Lessons done in one course: (every lesson done, those done with a helper).
@@ -89,31 +92,19 @@ type TryRow = (
 );
 
 /// The residents `viewer` registered (an administrator: every helper's), newest first, whose
-/// name contains `search`.
+/// name, login or phone contains `search` (see [`super::search`]).
 pub fn list(
     conn: &mut DbConn,
     catalog: &Catalog,
     viewer: &User,
     search: &str,
 ) -> QueryResult<Vec<ResidentSummary>> {
-    let mut query = users::table
-        .filter(users::deleted_at.is_null())
-        .filter(users::role.eq(Role::Learner.as_str()))
+    let ids = super::search::find(conn, viewer, search)?;
+    let residents: Vec<User> = users::table
+        .filter(users::id.eq_any(&ids))
+        .order(users::id.desc())
         .select(User::as_select())
-        .into_boxed();
-    query = if viewer.role() == Role::Admin {
-        query
-            .filter(users::registered_by.is_not_null())
-            .filter(users::channel.eq("helper"))
-    } else {
-        query.filter(users::registered_by.eq(viewer.id))
-    };
-    let search = search.trim();
-    if !search.is_empty() {
-        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
-        query = query.filter(users::full_name.like(pattern));
-    }
-    let residents: Vec<User> = query.order(users::id.desc()).limit(PAGE).load(conn)?;
+        .load(conn)?;
     summaries(conn, catalog, &residents)
 }
 
@@ -134,12 +125,13 @@ fn summaries(
             lesson_progress::completed_at,
         ))
         .load(conn)?;
-    let tests: Vec<(i64, NaiveDateTime, Option<NaiveDateTime>)> = attempts::table
+    let tests: Vec<(i64, NaiveDateTime, Option<NaiveDateTime>, Option<bool>)> = attempts::table
         .filter(attempts::user_id.eq_any(&ids))
         .select((
             attempts::user_id,
             attempts::started_at,
             attempts::submitted_at,
+            attempts::passed,
         ))
         .load(conn)?;
     let certs: Vec<i64> = certificates::table
@@ -171,8 +163,14 @@ fn summaries(
         entry.0.insert(lesson);
         touch(id, at);
     }
-    for (id, started, submitted) in tests {
+    let mut handed_in: HashMap<i64, (usize, usize)> = HashMap::new();
+    for (id, started, submitted, passed) in tests {
         touch(id, submitted.unwrap_or(started));
+        if submitted.is_some() {
+            let e = handed_in.entry(id).or_default();
+            e.0 += 1;
+            e.1 += usize::from(passed == Some(true));
+        }
     }
     Ok(residents
         .iter()
@@ -189,6 +187,8 @@ fn summaries(
                 helper_name: u.registered_by.and_then(|h| helpers.get(&h).cloned()),
                 courses,
                 certificates: certs.iter().filter(|c| **c == u.id).count(),
+                tests_done: handed_in.get(&u.id).map_or(0, |t| t.0),
+                tests_passed: handed_in.get(&u.id).map_or(0, |t| t.1),
                 last_activity: last.get(&u.id).copied().map(date),
                 registered_at: date(u.created_at),
             }

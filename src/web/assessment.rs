@@ -102,7 +102,12 @@ pub async fn start(
     let outcome = web::block(move || -> Result<StartOutcome, AppError> {
         let mut conn = pool.get()?;
         let done = lessons_done(&mut conn, &user, &course)?;
-        service::start(&mut conn, user.id, &course, kind, done, assisted_by)
+        let outcome = service::start(&mut conn, user.id, &course, kind, done, assisted_by)?;
+        // Going on with an attempt the learner began alone, now with a helper.
+        if let (StartOutcome::Resume(id), Some(helper)) = (&outcome, assisted_by) {
+            Attempt::mark_assisted(&mut conn, *id, helper)?;
+        }
+        Ok(outcome)
     })
     .await??;
     match outcome {
@@ -275,6 +280,7 @@ pub async fn attempt_json(
 
 #[post("/attempts/{id}")]
 pub async fn answer(
+    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     id: web::Path<i64>,
@@ -284,6 +290,19 @@ pub async fn answer(
     let location = format!("/attempts/{}", attempt.id);
     if !attempt.is_open() {
         return Ok(redirect(&location, None));
+    }
+    // Answered or submitted with a helper (assisted mode): the attempt counts as assisted.
+    let assisted_by = super::session::RequestSession::of(&req).assisted_by;
+    if let (Some(helper), None) = (assisted_by, attempt.assisted_by) {
+        let (pool, attempt_id) = (state.pool.clone(), attempt.id);
+        web::block(move || -> Result<(), AppError> {
+            Ok(Attempt::mark_assisted(
+                &mut *pool.get()?,
+                attempt_id,
+                helper,
+            )?)
+        })
+        .await??;
     }
     let course = course(&state, &attempt.course_slug)?;
     let answers = answers_from_form(&course, &service::drawn_of(&attempt), &pairs);

@@ -60,6 +60,8 @@ pub async fn list(
         .await?;
     let mut ctx = Context::new();
     ctx.insert("q", &q);
+    ctx.insert("more", &(list.len() >= crate::team::search::PAGE));
+    ctx.insert("page_size", &crate::team::search::PAGE);
     ctx.insert("residents", &list);
     ctx.insert("is_admin", &is_admin);
     page(&req, "team/list.html", ctx)
@@ -79,12 +81,14 @@ struct PurposeView {
     checked: bool,
 }
 
+/// The registration form, as typed, with its errors. `same_name`: a resident this helper
+/// registered before under the same name (their page is linked beside the name).
 async fn register_page(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     form: &ResidentForm,
     errors: &FieldErrors,
-    status: StatusCode,
+    same_name: Option<i64>,
 ) -> Result<HttpResponse, AppError> {
     let groups: Vec<Choice> = [
         Group::Elderly,
@@ -116,7 +120,15 @@ async fn register_page(
     ctx.insert("groups", &groups);
     ctx.insert("units", &units);
     ctx.insert("purposes", &purposes);
+    ctx.insert("same_name", &same_name);
     ctx.insert("guardian_age", &consent::GUARDIAN_AGE);
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    ctx.insert("guardian_from", &(this_year - consent::GUARDIAN_AGE));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     page_with_status(req, "team/register.html", ctx, status)
 }
 
@@ -131,7 +143,7 @@ pub async fn register_form(
         target_group: Group::Elderly.as_str().into(),
         ..ResidentForm::default()
     };
-    register_page(&req, &state, &form, &FieldErrors::new(), StatusCode::OK).await
+    register_page(&req, &state, &form, &FieldErrors::new(), None).await
 }
 
 /// Renders the slip page for a resident's fresh one-time password.
@@ -161,16 +173,7 @@ pub async fn register_post(
 ) -> Result<HttpResponse, AppError> {
     let valid = match form.validate() {
         Ok(v) => v,
-        Err(errors) => {
-            return register_page(
-                &req,
-                &state,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(errors) => return register_page(&req, &state, &form, &errors, None).await,
     };
     let pool = state.pool.clone();
     let helper_id = helper.id;
@@ -202,28 +205,26 @@ pub async fn register_post(
                 "Số điện thoại hoặc email này đã có tài khoản. Nếu đó là của người dân này, \
                  hãy giúp họ đăng nhập; nếu không, hãy để trống ô này.",
             );
-            register_page(
-                &req,
-                &state,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            register_page(&req, &state, &form, &errors, None).await
         }
         Err(RegisterError::NoSuchGroup) => {
             errors.add(
                 "residence_unit_id",
                 "Tổ dân phố này không còn trong danh sách. Hãy chọn lại.",
             );
-            register_page(
-                &req,
-                &state,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            register_page(&req, &state, &form, &errors, None).await
+        }
+        Err(RegisterError::SameName(id, at)) => {
+            errors.add(
+                "full_name",
+                format!(
+                    "Bạn đã đăng ký một người cùng họ tên, năm sinh và tổ dân phố lúc {}. \
+                     Nếu đúng là người đó, đừng tạo thêm tài khoản: hãy mở trang của họ để \
+                     in lại phiếu.",
+                    residents::date(at)
+                ),
+            );
+            register_page(&req, &state, &form, &errors, Some(id)).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
     }

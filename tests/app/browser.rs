@@ -1,5 +1,6 @@
 //! A real browser (Debian's headless Chromium through chromedriver) on a 360 px wide phone
-//! screen: a resident registers, logs out and logs in again.
+//! screen: a resident registers, logs out and logs in again; an elderly learner goes through
+//! a lesson; a community helper registers a resident and learns with them.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -263,5 +264,161 @@ async fn an_elderly_learner_goes_through_a_lesson_on_a_phone() {
     .await;
     let text = wait_for_text(&client, "Đã học 2/2 bài").await;
     assert!(text.contains("Làm bài kiểm tra"));
+    client.close().await.ok();
+}
+
+/// The texts of the slip's login name and one-time password.
+async fn slip_codes(client: &Client) -> (String, String) {
+    let codes = client
+        .find_all(Locator::Css(".slip .slip-code"))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 2, "a slip with a login and a password");
+    (
+        codes[0].text().await.unwrap(),
+        codes[1].text().await.unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_registers_a_resident_and_learns_with_them_on_a_phone() {
+    use diesel::prelude::*;
+    use hocvuso::db::schema::{lesson_progress, users};
+
+    let Some((_driver, client)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let csv = "code,name,kind\nTDP-05,Tổ dân phố số 5,residential\n";
+    hocvuso::imports::units::import(
+        &mut app.pool.get().unwrap(),
+        csv.as_bytes(),
+        false,
+        &mut |_| {},
+    )
+    .unwrap();
+    let helper_login = app.create_user(
+        hocvuso::accounts::Role::Helper,
+        hocvuso::groups::Group::Officials,
+    );
+    let helper_id = app.user(&helper_login).id;
+
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(&client, "contact", &helper_login).await;
+    fill(&client, "password", PASSWORD).await;
+    click(&client, Locator::Css("main form button[type='submit']")).await;
+    wait_for_text(&client, "Tài khoản của tôi").await;
+    click(&client, Locator::LinkText("Hỗ trợ người dân")).await;
+    wait_for_text(&client, "Bạn chưa đăng ký người dân nào").await;
+    assert!(fits_the_screen(&client).await, "the helper's list fits");
+
+    click(&client, Locator::LinkText("Đăng ký người dân mới")).await;
+    wait_for_text(&client, "Đọc to cho người dân nghe").await;
+    assert!(fits_the_screen(&client).await, "the registration form fits");
+    fill(&client, "full_name", "Vũ Thị Tư").await;
+    fill(&client, "birth_year", "1948").await;
+    client
+        .find(Locator::Css("[name='residence_unit_id']"))
+        .await
+        .unwrap()
+        .select_by_label("Tổ dân phố số 5")
+        .await
+        .unwrap();
+    click(&client, Locator::Css("[name='consent_learning']")).await;
+    click(&client, Locator::Css("[name='consent_reports']")).await;
+    click(
+        &client,
+        Locator::Css("main form.team-register button[type='submit']"),
+    )
+    .await;
+
+    wait_for_text(&client, "Phiếu đăng nhập Học Vụ Số").await;
+    assert!(fits_the_screen(&client).await, "the slip fits");
+    let (login, one_time) = slip_codes(&client).await;
+    assert!(
+        login.starts_with("hv"),
+        "a login name for a resident without phone: {login}"
+    );
+    assert!(!one_time.is_empty());
+
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Học cùng người này')]"),
+    )
+    .await;
+    wait_for_text(&client, "Bạn đang hỗ trợ Vũ Thị Tư học").await;
+    assert!(
+        fits_the_screen(&client).await,
+        "the catalog with the banner fits"
+    );
+    click(
+        &client,
+        Locator::LinkText("An toàn mật khẩu và xác thực hai bước"),
+    )
+    .await;
+    click(&client, Locator::LinkText("Bắt đầu học")).await;
+    wait_for_text(&client, "chìa khoá").await;
+    let text = wait_for_text(&client, "Bạn đang hỗ trợ Vũ Thị Tư học").await;
+    assert!(text.contains("Kết thúc hỗ trợ"), "the banner on the lesson");
+    assert!(
+        fits_the_screen(&client).await,
+        "a lesson with the banner fits"
+    );
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Đánh dấu đã học xong')]"),
+    )
+    .await;
+    wait_for_text(&client, "Tạo mật khẩu mạnh").await;
+    wait_for_text(&client, "Bạn đang hỗ trợ Vũ Thị Tư học").await;
+
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Kết thúc hỗ trợ')]"),
+    )
+    .await;
+    let text = wait_for_text(&client, "Đã học 1/2 bài (1 bài có người hỗ trợ)").await;
+    assert!(!text.contains("Bạn đang hỗ trợ"), "assisted mode has ended");
+    assert!(fits_the_screen(&client).await, "the resident's page fits");
+    click(&client, Locator::LinkText("← Hỗ trợ người dân")).await;
+    let text = wait_for_text(&client, "Vũ Thị Tư").await;
+    assert!(
+        text.contains("đã học 1/2 bài"),
+        "the lesson done, on the list: {text}"
+    );
+    assert!(fits_the_screen(&client).await, "the list fits");
+
+    // The resident, later, with the slip: first of all, their own password.
+    click(&client, Locator::LinkText("Tài khoản")).await;
+    click(
+        &client,
+        Locator::XPath("//button[contains(., 'Đăng xuất')]"),
+    )
+    .await;
+    wait_for_text(&client, "Bạn đã đăng xuất").await;
+    click(&client, Locator::LinkText("Đăng nhập")).await;
+    fill(&client, "contact", &login).await;
+    fill(&client, "password", &one_time).await;
+    click(&client, Locator::Css("main form button[type='submit']")).await;
+    let text = wait_for_text(&client, "Hãy đặt mật khẩu mới của riêng bạn").await;
+    assert!(
+        !text.contains("Bạn đang hỗ trợ"),
+        "the resident's own login is not assisted"
+    );
+    assert!(fits_the_screen(&client).await, "choosing a password fits");
+
+    let mut conn = app.pool.get().unwrap();
+    let recorded: Vec<(String, Option<i64>)> = lesson_progress::table
+        .inner_join(users::table.on(users::id.eq(lesson_progress::user_id)))
+        .filter(users::username.eq(&login))
+        .select((lesson_progress::lesson_slug, lesson_progress::assisted_by))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(recorded.len(), 1, "one lesson done");
+    assert_eq!(
+        recorded[0].1,
+        Some(helper_id),
+        "recorded as assisted by the helper"
+    );
     client.close().await.ok();
 }

@@ -177,6 +177,38 @@ fn routes(target: i64) -> Vec<(&'static str, String, Who)> {
         ("POST", "/account/delete".into(), LoggedIn),
         // -- reports routes --
         // -- team routes --
+        ("GET", "/team".into(), Roles(&[Role::Helper, Role::Admin])),
+        (
+            "GET",
+            "/team?q=lan".into(),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        (
+            "GET",
+            "/team/register".into(),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        (
+            "POST",
+            "/team/register".into(),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        (
+            "GET",
+            format!("/team/residents/{target}"),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/team/residents/{target}/slip"),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        (
+            "POST",
+            format!("/team/residents/{target}/assist"),
+            Roles(&[Role::Helper, Role::Admin]),
+        ),
+        ("POST", "/team/assist/end".into(), LoggedIn),
         // -- teach_stats routes --
         ("GET", "/teach/stats".into(), Roles(TEACHERS)),
         (

@@ -5,9 +5,10 @@
 use diesel::prelude::*;
 use hocvuso::accounts::Role;
 use hocvuso::db::schema::{attempts, audit_log, consents, lesson_progress, units, users};
+use hocvuso::groups::Group;
 
 use crate::assessment::{COURSE, answer_form, start, submit};
-use crate::helpers::{Backend, Client, TestApp, location};
+use crate::helpers::{Backend, Client, PASSWORD, TestApp, location};
 use crate::on_both_backends;
 
 /// Creates a residential group (tổ dân phố) and returns its id.
@@ -409,6 +410,230 @@ async fn assisted_mode_ends_when_the_helper_loses_the_role(backend: Backend) {
     assert!(location(&resp).starts_with("/login"));
 }
 
+/// Chooses the resident's own password (the first login with the slip) and returns a client
+/// logged in as the resident.
+async fn resident_chooses_a_password(app: &TestApp, login: &str, otp: &str) -> Client {
+    let resident = app.client();
+    assert_eq!(resident.login(login, otp).await.status(), 303);
+    let resp = resident
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", otp),
+                ("new_password", PASSWORD),
+                ("new_password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 303, "the resident's own password");
+    resident
+}
+
+async fn a_test_begun_alone_and_handed_in_with_a_helper_counts_as_assisted(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 8");
+    let (helper, helper_login) = app.logged_in(Role::Helper).await;
+    let helper_id = app.user(&helper_login).id;
+    let (id, login, otp) = register(&app, &helper, "Bùi Thị Tự Học", unit).await;
+
+    // Lesson 1 with the helper; then the resident alone, on their own phone.
+    let resp = helper
+        .post_form(&format!("/team/residents/{id}/assist"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let resp = helper
+        .post_form(&format!("/courses/{COURSE}/lessons/1/done"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(
+        helper.post_form("/team/assist/end", &[]).await.status(),
+        303
+    );
+
+    let resident = resident_chooses_a_password(&app, &login, &otp).await;
+    let (_, page) = resident.get_text("/courses").await;
+    assert!(
+        !page.contains("Bạn đang hỗ trợ"),
+        "the resident's own login"
+    );
+    let resp = resident
+        .post_form(&format!("/courses/{COURSE}/lessons/2/done"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let attempt = start(&resident).await;
+
+    // The helper comes back and hands the test in with the resident.
+    let resp = helper
+        .post_form(&format!("/team/residents/{id}/assist"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let resp = submit(&helper, attempt, answer_form(&app, attempt, true)).await;
+    assert_eq!(resp.status(), 303);
+
+    let mut conn = app.pool.get().unwrap();
+    let lessons: Vec<(String, Option<i64>)> = lesson_progress::table
+        .filter(lesson_progress::user_id.eq(id))
+        .select((lesson_progress::lesson_slug, lesson_progress::assisted_by))
+        .order(lesson_progress::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(lessons.len(), 2);
+    assert_eq!(lessons[0].1, Some(helper_id), "done with the helper");
+    assert_eq!(lessons[1].1, None, "done alone");
+    let assisted: Option<i64> = attempts::table
+        .find(attempt)
+        .select(attempts::assisted_by)
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(assisted, Some(helper_id), "handed in with the helper");
+
+    assert_eq!(
+        helper.post_form("/team/assist/end", &[]).await.status(),
+        303
+    );
+    let (_, list) = helper.get_text("/team").await;
+    assert!(list.contains("Đã làm 1 bài kiểm tra"), "{list}");
+    assert!(list.contains("đạt 1 bài"));
+    let (_, page) = helper.get_text(&format!("/team/residents/{id}")).await;
+    assert!(page.contains("Đã học 2/2 bài (1 bài có người hỗ trợ)"));
+    assert!(page.contains("Người dân đã tự chọn mật khẩu"));
+}
+
+async fn an_administrator_assists_only_residents_registered_by_helpers(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 9");
+    let (helper, _) = app.logged_in(Role::Helper).await;
+    let (resident, _, _) = register(&app, &helper, "Đặng Văn Được Đăng Ký", unit).await;
+    let self_registered = app.user(&app.create_user(Role::Learner, Group::Elderly)).id;
+
+    let (admin, _) = app.logged_in(Role::Admin).await;
+    let path = format!("/team/residents/{resident}");
+    assert_eq!(admin.get_text(&path).await.0, 200);
+    let path = format!("/team/residents/{self_registered}");
+    assert_eq!(admin.get_text(&path).await.0, 404, "not a resident");
+    let resp = admin
+        .post_form(&format!("/team/residents/{self_registered}/assist"), &[])
+        .await;
+    assert_eq!(
+        resp.status(),
+        404,
+        "no assisted mode for self-registered people"
+    );
+    let (_, list) = admin.get_text("/team").await;
+    assert!(list.contains("Đặng Văn Được Đăng Ký"));
+    assert!(!list.contains("Người thử Học viên"));
+}
+
+async fn the_list_is_searched_without_minding_case_or_diacritics(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 10");
+    let (helper, _) = app.logged_in(Role::Helper).await;
+    let (_, login, _) = register(&app, &helper, "Nguyễn Thị Lan", unit).await;
+    let mut with_phone = resident_fields("Trần Văn Bốn", unit);
+    with_phone[1].1 = "0912 345 678".into();
+    assert_eq!(
+        post(&helper, "/team/register", &with_phone).await.status(),
+        200
+    );
+
+    for (typed, found, not_found) in [
+        ("nguyen thi lan", "Nguyễn Thị Lan", "Trần Văn Bốn"),
+        ("LAN", "Nguyễn Thị Lan", "Trần Văn Bốn"),
+        (login.as_str(), "Nguyễn Thị Lan", "Trần Văn Bốn"),
+        ("0912345678", "Trần Văn Bốn", "Nguyễn Thị Lan"),
+        ("tran van bon", "Trần Văn Bốn", "Nguyễn Thị Lan"),
+    ] {
+        let url = format!("/team?q={}", typed.replace(' ', "+"));
+        let (status, page) = helper.get_text(&url).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(found), "{typed} finds {found}");
+        assert!(
+            !page.contains(not_found),
+            "{typed} does not find {not_found}"
+        );
+    }
+    let (_, none) = helper.get_text("/team?q=hoa").await;
+    assert!(none.contains("Không tìm thấy người dân nào"));
+}
+
+async fn the_same_resident_sent_twice_is_not_registered_twice(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 11");
+    let (helper, _) = app.logged_in(Role::Helper).await;
+    let fields = resident_fields("Lý Thị Hai Lần", unit);
+    assert_eq!(post(&helper, "/team/register", &fields).await.status(), 200);
+    let first = user_id_by_name(&app, "Lý Thị Hai Lần");
+
+    // The page reloaded, or the form sent again: no second account.
+    let resp = post(&helper, "/team/register", &fields).await;
+    assert_eq!(resp.status(), 422);
+    let page = resp.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="e-full_name""#),
+        "message beside the name"
+    );
+    assert!(page.contains("Bạn đã đăng ký một người cùng họ tên"));
+    assert!(page.contains(&format!(r#"href="/team/residents/{first}""#)));
+    assert!(
+        page.contains(r#"value="Lý Thị Hai Lần""#),
+        "the name is kept"
+    );
+    let count = || -> i64 {
+        users::table
+            .filter(users::full_name.eq("Lý Thị Hai Lần"))
+            .count()
+            .get_result(&mut app.pool.get().unwrap())
+            .unwrap()
+    };
+    assert_eq!(count(), 1);
+
+    // Another person with the same name: the helper says so.
+    let mut other = fields.clone();
+    other.push(("same_name_ok".into(), "yes".into()));
+    assert_eq!(post(&helper, "/team/register", &other).await.status(), 200);
+    assert_eq!(count(), 2);
+}
+
+async fn the_form_suits_a_phone_and_times_are_in_vietnam_time(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 12");
+    residential_group(&app, "Tổ dân phố số 13");
+    let (helper, _) = app.logged_in(Role::Helper).await;
+    let (_, form) = helper.get_text("/team/register").await;
+    assert!(form.contains(r#"type="tel""#) && form.contains(r#"inputmode="tel""#));
+    assert!(form.contains(r#"inputmode="numeric""#), "birth year");
+    let year = chrono::Datelike::year(&chrono::Utc::now()) - 16;
+    assert!(form.contains(&format!("sinh từ năm {year} trở về sau")));
+    assert!(
+        !form.contains("selected>"),
+        "no tổ dân phố chosen in advance"
+    );
+
+    // A wrong birth year keeps the chosen tổ dân phố.
+    let mut fields = resident_fields("Cao Văn Giờ", unit);
+    fields[2].1 = "19a5".into();
+    let resp = post(&helper, "/team/register", &fields).await;
+    assert_eq!(resp.status(), 422);
+    let page = resp.text().await.unwrap();
+    assert!(page.contains(r#"id="e-birth_year""#));
+    assert!(page.contains(&format!(r#"<option value="{unit}" selected>"#)));
+
+    let (id, _, _) = register(&app, &helper, "Cao Văn Giờ", unit).await;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+        .unwrap()
+        .and_hms_opt(20, 30, 0)
+        .unwrap();
+    diesel::update(users::table.find(id))
+        .set(users::created_at.eq(at))
+        .execute(&mut app.pool.get().unwrap())
+        .unwrap();
+    let (_, page) = helper.get_text(&format!("/team/residents/{id}")).await;
+    assert!(
+        page.contains("02&#x2F;03&#x2F;2026 03:30"),
+        "20:30 UTC is 03:30 next day in Hải Phòng: {page}"
+    );
+}
+
 on_both_backends!(
     a_helper_registers_a_resident_without_phone_who_can_log_in,
     a_phone_already_used_is_shown_beside_the_field_and_typed_values_kept,
@@ -417,4 +642,9 @@ on_both_backends!(
     a_slip_is_reprinted_only_until_the_resident_chooses_a_password,
     assisted_mode_records_the_helper_and_ends_back_in_the_helper_session,
     assisted_mode_ends_when_the_helper_loses_the_role,
+    a_test_begun_alone_and_handed_in_with_a_helper_counts_as_assisted,
+    an_administrator_assists_only_residents_registered_by_helpers,
+    the_list_is_searched_without_minding_case_or_diacritics,
+    the_same_resident_sent_twice_is_not_registered_twice,
+    the_form_suits_a_phone_and_times_are_in_vietnam_time,
 );
