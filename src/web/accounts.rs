@@ -296,13 +296,29 @@ pub struct EmptyForm {}
 
 #[post("/logout")]
 pub async fn logout(
+    req: HttpRequest,
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     _form: CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
+    let assisted_by = RequestSession::of(&req).assisted_by;
     web::block(move || -> Result<(), AppError> {
-        Ok(User::end_sessions(&mut *pool.get()?, user.id)?)
+        let mut conn = pool.get()?;
+        match assisted_by {
+            // A helper leaving the resident's learning on the helper's phone: this browser is
+            // logged out, the resident's own logins elsewhere stay, and the end is recorded.
+            Some(helper) => crate::audit::record(
+                &mut conn,
+                helper,
+                "team.assist.end",
+                &format!("user:{}", user.id),
+                None,
+                None,
+            )?,
+            None => User::end_sessions(&mut conn, user.id)?,
+        }
+        Ok(())
     })
     .await??;
     let mut resp = redirect("/", Some("logged_out"));

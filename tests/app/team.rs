@@ -634,7 +634,35 @@ async fn the_form_suits_a_phone_and_times_are_in_vietnam_time(backend: Backend) 
     );
 }
 
+/// "Đăng xuất" pressed while assisting logs the helper's phone out, and only that: the
+/// resident's own login elsewhere goes on.
+async fn logging_out_while_assisting_leaves_the_residents_own_login(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let unit = residential_group(&app, "Tổ dân phố số 8");
+    let (helper, _) = app.logged_in(Role::Helper).await;
+    let (id, login, otp) = register(&app, &helper, "Đinh Thị Tự Học", unit).await;
+    let resident = app.client();
+    assert_eq!(resident.login(&login, &otp).await.status(), 303);
+    let resp = helper
+        .post_form(&format!("/team/residents/{id}/assist"), &[])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let resp = helper.post_form("/logout", &[]).await;
+    assert_eq!(location(&resp), "/");
+    assert_eq!(
+        helper.get("/account").await.status(),
+        303,
+        "the helper's phone is logged out"
+    );
+    assert_eq!(
+        resident.get("/account/password").await.status(),
+        200,
+        "the resident is not"
+    );
+}
+
 on_both_backends!(
+    logging_out_while_assisting_leaves_the_residents_own_login,
     a_helper_registers_a_resident_without_phone_who_can_log_in,
     a_phone_already_used_is_shown_beside_the_field_and_typed_values_kept,
     missing_consent_and_a_child_without_guardian_are_refused,
