@@ -133,8 +133,10 @@ const SERIES: [&str; 3] = ["s0", "s1", "s2"];
 #[derive(Debug, Clone)]
 pub struct BarRow {
     pub label: String,
-    /// One value per series; `None` draws no bar and writes `none_text`.
+    /// One value per series; `None` draws no bar and writes "chưa có số liệu".
     pub values: Vec<Option<f64>>,
+    /// This row's own target, drawn as a mark across its bars (rows with different targets).
+    pub target: Option<f64>,
 }
 
 /// How the values of a bar chart read.
@@ -198,6 +200,10 @@ pub fn bars(
     for row in rows {
         chart.text(0.0, y + 14.0, "start", "label", row.label.clone());
         y += LABEL_H + 2.0;
+        if let Some(t) = row.target {
+            let (x, h) = (x_of(t), (BAR_H + 3.0) * row.values.len() as f64);
+            chart.line((x, y - 3.0), (x, y + h), "target");
+        }
         for (i, value) in row.values.iter().enumerate() {
             let class = SERIES[i % SERIES.len()];
             chart.rect(0.0, y, plot_w, BAR_H, "track", None);
@@ -242,6 +248,7 @@ pub fn columns(
         .map(|(l, v)| BarRow {
             label: l.clone(),
             values: vec![*v],
+            target: None,
         })
         .collect();
     let desc = describe(title, &[], &rows, Scale::Percent, Some(target));
@@ -305,7 +312,15 @@ fn describe(
                     }
                 })
                 .collect();
-            format!("{}: {}", r.label, values.join(", "))
+            match r.target {
+                Some(t) => format!(
+                    "{}: {} (mục tiêu {})",
+                    r.label,
+                    values.join(", "),
+                    scale.write(t)
+                ),
+                None => format!("{}: {}", r.label, values.join(", ")),
+            }
         })
         .collect();
     if let Some(t) = target {
@@ -322,6 +337,7 @@ mod tests {
         BarRow {
             label: label.into(),
             values: values.to_vec(),
+            target: None,
         }
     }
 

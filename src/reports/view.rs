@@ -32,13 +32,9 @@ fn summary(report: &Report) -> Chart {
         .goals
         .iter()
         .map(|g| BarRow {
-            label: format!(
-                "Mục tiêu {}: {} (chỉ tiêu {}%)",
-                g.number,
-                short(&g.population_label),
-                g.target_percent
-            ),
+            label: format!("Mục tiêu {}: {}", g.number, short(&g.population_label)),
             values: vec![g.percent],
+            target: Some(f64::from(g.target_percent)),
         })
         .collect();
     charts::bars(
@@ -53,7 +49,7 @@ fn summary(report: &Report) -> Chart {
 
 /// A population's label cut to fit a chart line.
 fn short(label: &str) -> String {
-    const MAX: usize = 34;
+    const MAX: usize = 30;
     if label.chars().count() <= MAX {
         return label.to_owned();
     }
@@ -79,6 +75,7 @@ fn units(g: &GoalReport) -> (Option<Chart>, usize, usize) {
         .map(|u| BarRow {
             label: short(&u.name),
             values: vec![u.percent],
+            target: None,
         })
         .collect();
     let title = if total > UNITS_CHARTED {
@@ -133,6 +130,7 @@ fn ages(g: &GoalReport) -> Chart {
                 Some(a.female as f64),
                 Some(a.unknown as f64),
             ],
+            target: None,
         })
         .collect();
     charts::bars(
@@ -154,6 +152,7 @@ fn prepost(report: &Report) -> Option<Chart> {
         .map(|c| BarRow {
             label: short(&c.title),
             values: vec![c.pretest_average, c.final_average],
+            target: None,
         })
         .collect();
     (!rows.is_empty()).then(|| {
