@@ -104,33 +104,25 @@ impl Sql {
             + diesel::deserialize::QueryableByName<Pg>
             + 'static,
     {
+        // The same binding for each backend: the boxed query's type differs between them.
+        macro_rules! bound {
+            ($backend:ty, $conn:expr) => {{
+                let mut q = diesel::sql_query(self.text).into_boxed::<$backend>();
+                for b in self.binds {
+                    q = match b {
+                        Bind::Text(v) => q.bind::<Text, _>(v),
+                        Bind::Int(v) => q.bind::<Integer, _>(v),
+                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
+                        Bind::Date(v) => q.bind::<Date, _>(v),
+                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                run(q, $conn)
+            }};
+        }
         match conn {
-            DbConn::Sqlite(c) => {
-                let mut q = diesel::sql_query(self.text).into_boxed::<Sqlite>();
-                for b in self.binds {
-                    q = match b {
-                        Bind::Text(v) => q.bind::<Text, _>(v),
-                        Bind::Int(v) => q.bind::<Integer, _>(v),
-                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
-                        Bind::Date(v) => q.bind::<Date, _>(v),
-                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                run(q, c)
-            }
-            DbConn::Pg(c) => {
-                let mut q = diesel::sql_query(self.text).into_boxed::<Pg>();
-                for b in self.binds {
-                    q = match b {
-                        Bind::Text(v) => q.bind::<Text, _>(v),
-                        Bind::Int(v) => q.bind::<Integer, _>(v),
-                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
-                        Bind::Date(v) => q.bind::<Date, _>(v),
-                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                run(q, c)
-            }
+            DbConn::Sqlite(c) => bound!(Sqlite, c),
+            DbConn::Pg(c) => bound!(Pg, c),
         }
     }
 }

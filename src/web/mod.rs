@@ -114,8 +114,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(audit::export)
         .service(admin::index)
         .service(admin::users)
-        .service(admin::set_role)
-        .service(admin::set_active)
         .service(teach::dashboard)
         .service(teach::reload)
         .service(teach::preview_course)

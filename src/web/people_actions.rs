@@ -2,7 +2,7 @@
 //! reset the password (a one-time link by e-mail, or a printed slip shown once). Each writes
 //! an audit entry; the role change and deactivation end the person's sessions.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, routes, web};
 use serde::Deserialize;
 use tera::Context;
 
@@ -47,7 +47,7 @@ async fn run<T: Send + 'static>(
     web::block(move || -> Result<_, AppError> { Ok(f(&mut *pool.get()?)) }).await?
 }
 
-/// Changes the role of account `id` (used by the old `/admin/users` form too).
+/// Changes the role of account `id`.
 pub async fn change_role(
     state: &AppState,
     admin: i64,
@@ -69,7 +69,7 @@ pub async fn change_role(
     })
 }
 
-/// Deactivates or reactivates account `id` (used by the old `/admin/users` form too).
+/// Deactivates or reactivates account `id`.
 pub async fn change_active(
     state: &AppState,
     admin: i64,
@@ -89,8 +89,10 @@ pub struct RoleForm {
     role: String,
 }
 
-/// `POST /admin/people/{id}/role`.
+/// `POST /admin/people/{id}/role` (and the older address `/admin/users/{id}/role`).
+#[routes]
 #[post("/admin/people/{id}/role")]
+#[post("/admin/users/{id}/role")]
 pub async fn role_post(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
@@ -111,8 +113,11 @@ pub struct ActiveForm {
     active: String,
 }
 
-/// `POST /admin/people/{id}/active`: `active=true` reactivates, anything else deactivates.
+/// `POST /admin/people/{id}/active` (and the older `/admin/users/{id}/active`): `active=true`
+/// reactivates, anything else deactivates.
+#[routes]
 #[post("/admin/people/{id}/active")]
+#[post("/admin/users/{id}/active")]
 pub async fn active_post(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
