@@ -70,7 +70,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<bool> {
         }
     };
     let settings = Settings::from_env("127.0.0.1".into(), 0, args.data_dir.clone())?;
-    let pool = crate::db::connect(&settings.database_url, 1)?;
+    let pool = crate::db::connect(&settings.database_url, 2)?;
     let mut conn = pool.get()?;
     let scope = match &args.unit {
         None => Scope::All,
@@ -86,8 +86,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<bool> {
         }
     };
     let started = std::time::Instant::now();
-    let report = reports::make(&mut conn, &plan, &courses, as_of, &scope)
-        .context("Failed to compute the report")?;
+    drop(conn);
+    let report = reports::make_parallel(&pool, &plan, &courses, as_of, &scope)
+        .map_err(|e| anyhow::anyhow!("Failed to compute the report: {e}"))?;
     let bytes = match args.format {
         Format::Xlsx => {
             reports::xlsx::workbook(&report).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?

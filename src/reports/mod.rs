@@ -24,8 +24,23 @@ pub use compute::{Report, Scope, build};
 use crate::content::Course;
 use crate::db::DbConn;
 
+/// Runs `f` in a read transaction (one snapshot of the data); on PostgreSQL the aggregates
+/// get room to hash in memory instead of spilling to disk.
+fn reading<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, diesel::result::Error>,
+) -> Result<T, diesel::result::Error> {
+    conn.transaction(|conn| {
+        if let DbConn::Pg(pg) = conn {
+            diesel::RunQueryDsl::execute(diesel::sql_query("SET LOCAL work_mem = '64MB'"), pg)?;
+        }
+        f(conn)
+    })
+}
+
 /// The whole report: the goals and the pre-test/final-test scores. The web page, the printable
-/// page, the exports and `hocvuso report` all call this, so they show the same figures.
+/// page, the exports and `hocvuso report` all call this (or [`make_parallel`]), so they show
+/// the same figures.
 pub fn make(
     conn: &mut DbConn,
     plan: &plan::Plan,
@@ -33,16 +48,58 @@ pub fn make(
     as_of: NaiveDate,
     scope: &Scope,
 ) -> Result<Report, diesel::result::Error> {
-    // One read transaction: every figure comes from the same snapshot of the data. On
-    // PostgreSQL the aggregates get room to hash in memory instead of spilling to disk.
-    let (mut report, scores) = conn.transaction(|conn| {
-        if let DbConn::Pg(pg) = conn {
-            diesel::RunQueryDsl::execute(diesel::sql_query("SET LOCAL work_mem = '64MB'"), pg)?;
-        }
-        let report = compute::build(conn, plan, as_of, scope)?;
-        let scores = prepost::build(conn, courses, as_of, scope)?;
-        Ok::<_, diesel::result::Error>((report, scores))
+    let (report, scores) = reading(conn, |conn| {
+        Ok((
+            compute::build(conn, plan, as_of, scope)?,
+            prepost::build(conn, courses, as_of, scope)?,
+        ))
     })?;
+    Ok(finish(report, scores, plan, courses))
+}
+
+/// The same report, its two halves (the goals, the scores) computed at once on two
+/// connections of the pool: on two cores the page waits for the longer half only.
+pub fn make_parallel(
+    pool: &crate::db::Pool,
+    plan: &plan::Plan,
+    courses: &[Arc<Course>],
+    as_of: NaiveDate,
+    scope: &Scope,
+) -> Result<Report, crate::error::AppError> {
+    if pool.max_size() < 2 {
+        let mut conn = pool.get()?;
+        return Ok(make(&mut conn, plan, courses, as_of, scope)?);
+    }
+    let (goals, scores) = std::thread::scope(|s| {
+        let scores = s.spawn(|| -> Result<prepost::PrePost, crate::error::AppError> {
+            let mut conn = pool.get()?;
+            Ok(reading(&mut conn, |c| {
+                prepost::build(c, courses, as_of, scope)
+            })?)
+        });
+        let goals = (|| -> Result<Report, crate::error::AppError> {
+            let mut conn = pool.get()?;
+            Ok(reading(&mut conn, |c| {
+                compute::build(c, plan, as_of, scope)
+            })?)
+        })();
+        let scores = scores.join().unwrap_or_else(|_| {
+            Err(crate::error::AppError::Internal(anyhow::anyhow!(
+                "the scores thread failed"
+            )))
+        });
+        (goals, scores)
+    });
+    Ok(finish(goals?, scores?, plan, courses))
+}
+
+/// Adds the scores and names the courses that count by their titles.
+fn finish(
+    mut report: Report,
+    scores: prepost::PrePost,
+    plan: &plan::Plan,
+    courses: &[Arc<Course>],
+) -> Report {
     report.prepost = Some(scores);
     // Name the courses that count by their titles, as people know them.
     for (g, goal) in report.goals.iter_mut().zip(&plan.goals) {
@@ -65,7 +122,7 @@ pub fn make(
             g.counts = format!("Chứng nhận của {which}: {}", titles.join(", "));
         }
     }
-    Ok(report)
+    report
 }
 
 /// A unit kind in Vietnamese.

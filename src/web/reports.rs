@@ -124,17 +124,9 @@ async fn build(state: &web::Data<AppState>, r: &Resolved) -> Result<Option<Repor
         return Ok(None);
     };
     let (pool, scope, as_of) = (state.pool.clone(), r.scope.clone(), r.as_of);
-    let report = web::block(move || -> Result<Report, AppError> {
-        let mut conn = pool.get()?;
-        Ok(reports::make(
-            &mut conn,
-            &plan,
-            catalog.courses(),
-            as_of,
-            &scope,
-        )?)
-    })
-    .await??;
+    let report =
+        web::block(move || reports::make_parallel(&pool, &plan, catalog.courses(), as_of, &scope))
+            .await??;
     Ok(Some(report))
 }
 
