@@ -76,7 +76,6 @@ pub fn create(
 ) -> Result<Vec<Slip>, String> {
     let secrets = passwords(rows.len())?;
     let at = now();
-    let refused = |e: diesel::result::Error| format!("cơ sở dữ liệu không nhận dữ liệu: {e}");
     let result = write_tx(conn, |conn| -> Result<Vec<Slip>, diesel::result::Error> {
         let without_login = rows
             .iter()
@@ -144,5 +143,5 @@ pub fn create(
             .map(|((row, username), (otp, _))| slip(row, username.as_ref(), otp))
             .collect())
     });
-    result.map_err(refused)
+    result.map_err(super::refused)
 }

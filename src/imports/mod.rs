@@ -121,6 +121,11 @@ pub fn parse_count(text: &str) -> Result<i32, String> {
     plain.parse::<i32>().map_err(|_| bad())
 }
 
+/// The message when the database refuses a whole import (nothing is written).
+pub fn refused(e: diesel::result::Error) -> String {
+    format!("cơ sở dữ liệu không nhận dữ liệu: {e}")
+}
+
 /// A field of a record by optional column position, trimmed ("" when absent).
 pub fn cell(record: &csv::StringRecord, col: Option<usize>) -> &str {
     col.and_then(|i| record.get(i)).unwrap_or("").trim()

@@ -149,7 +149,7 @@ pub fn import(
         }
         Ok(())
     });
-    result.map_err(|e| format!("cơ sở dữ liệu không nhận dữ liệu: {e}"))?;
+    result.map_err(super::refused)?;
     Ok(summary)
 }
 

@@ -89,18 +89,7 @@ fn members(
                 .or(users::residence_unit_id.eq(unit)),
         )
         .filter(users::created_at.lt(day_end(as_of)))
-        .select((
-            (
-                users::id,
-                users::target_group,
-                users::unit_id,
-                users::residence_unit_id,
-                users::birth_year,
-                users::sex,
-                users::channel,
-            ),
-            users::full_name,
-        ))
+        .select((rules::PERSON_COLUMNS, users::full_name))
         .load(conn)?;
     let mut people: Vec<(i64, String, rules::Person, Holdings)> = rows
         .into_iter()

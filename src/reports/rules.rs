@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 use super::plan::Counts;
 use crate::db::DbConn;
-use crate::db::schema::units;
+use crate::db::schema::{units, users};
 
 /// A person as the counting rules see them.
 #[derive(Debug, Clone)]
@@ -32,6 +32,25 @@ pub type PersonRow = (
     i32,
     Option<String>,
     String,
+);
+
+/// The columns of `users` that make a [`PersonRow`], in its order.
+pub const PERSON_COLUMNS: (
+    users::id,
+    users::target_group,
+    users::unit_id,
+    users::residence_unit_id,
+    users::birth_year,
+    users::sex,
+    users::channel,
+) = (
+    users::id,
+    users::target_group,
+    users::unit_id,
+    users::residence_unit_id,
+    users::birth_year,
+    users::sex,
+    users::channel,
 );
 
 pub fn person(row: &PersonRow) -> Person {

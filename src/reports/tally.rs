@@ -19,7 +19,8 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use super::compute::Scope;
 use super::plan::{Counts, Goal};
 use super::rules::{
-    Cert, Holdings, PersonRow, UnitInfo, age_band, day_end, person, sex_code, unit_for,
+    Cert, Holdings, PERSON_COLUMNS, PersonRow, UnitInfo, age_band, day_end, person, sex_code,
+    unit_for,
 };
 use super::sql::Sql;
 use super::tally_sql;
@@ -164,15 +165,7 @@ fn revoked_holders(
             .filter(certificates::course_slug.eq_any(slugs))
             .filter(certificates::issued_at.lt(end))
             .select((
-                (
-                    users::id,
-                    users::target_group,
-                    users::unit_id,
-                    users::residence_unit_id,
-                    users::birth_year,
-                    users::sex,
-                    users::channel,
-                ),
+                PERSON_COLUMNS,
                 (
                     certificates::course_slug,
                     certificates::issued_at,

@@ -1,6 +1,5 @@
 //! The administrator's home (`/admin`: counts and the account search) and the older account
-//! address `/admin/users`, which shows the same search (its old role and deactivation form
-//! addresses are served by `web::people`).
+//! address `/admin/users` and its old role and deactivation forms, served by `web::people`.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
@@ -18,15 +17,4 @@ pub async fn index(
     query: web::Query<FindQuery>,
 ) -> Result<HttpResponse, AppError> {
     find_page(&req, &state, &query, true).await
-}
-
-/// `GET /admin/users`: the older address of the account search.
-#[get("/admin/users")]
-pub async fn users(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    _admin: AdminUser,
-    query: web::Query<FindQuery>,
-) -> Result<HttpResponse, AppError> {
-    find_page(&req, &state, &query, false).await
 }

@@ -113,7 +113,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(audit::list)
         .service(audit::export)
         .service(admin::index)
-        .service(admin::users)
         .service(teach::dashboard)
         .service(teach::reload)
         .service(teach::preview_course)

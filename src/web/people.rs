@@ -213,8 +213,11 @@ pub async fn find_page(
     page(req, "people/find.html", ctx)
 }
 
-/// `GET /admin/people`: find accounts by name, phone, e-mail or login name, with filters.
+/// `GET /admin/people` (and the older address `/admin/users`): find accounts by name, phone,
+/// e-mail or login name, with filters.
+#[actix_web::routes]
 #[get("/admin/people")]
+#[get("/admin/users")]
 pub async fn find(
     req: HttpRequest,
     state: web::Data<AppState>,
