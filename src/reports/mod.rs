@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod compute;
+pub mod facts;
 pub mod missing;
 pub mod plan;
 pub mod prepost;
@@ -48,6 +49,7 @@ pub fn make(
     as_of: NaiveDate,
     scope: &Scope,
 ) -> Result<Report, diesel::result::Error> {
+    facts::refresh(conn, &plan.goals)?;
     let (report, scores) = reading(conn, |conn| {
         Ok((
             compute::build(conn, plan, as_of, scope)?,
@@ -70,6 +72,7 @@ pub fn make_parallel(
         let mut conn = pool.get()?;
         return Ok(make(&mut conn, plan, courses, as_of, scope)?);
     }
+    facts::refresh(&mut *pool.get()?, &plan.goals)?;
     let (goals, scores) = std::thread::scope(|s| {
         let scores = s.spawn(|| -> Result<prepost::PrePost, crate::error::AppError> {
             let mut conn = pool.get()?;

@@ -61,18 +61,6 @@ pub struct CompetenceScores {
 }
 
 #[derive(diesel::QueryableByName)]
-struct Sums {
-    #[diesel(sql_type = Text)]
-    slug: String,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    total: Option<i64>,
-}
-
-#[derive(diesel::QueryableByName)]
 struct Answers {
     #[diesel(sql_type = Text)]
     slug: String,
@@ -97,40 +85,54 @@ fn scope_filter(sql: &mut Sql, scope: &Scope, alias: &str) -> (String, String) {
     }
 }
 
-/// Attempts and score totals per course and kind.
-fn totals(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<Sums>> {
-    let mut sql = Sql::for_conn(conn);
-    let end = sql.p(Bind::Time(day_end(as_of)));
-    let (join, filter) = scope_filter(&mut sql, scope, "a");
-    sql.push(&format!(
-        "SELECT a.course_slug AS slug, a.kind AS kind, COUNT(*) AS n, SUM(a.score) AS total \
-         FROM attempts a{join} \
-         WHERE a.kind IN ('pretest', 'final') AND a.score IS NOT NULL \
-           AND a.submitted_at < {end}{filter} \
-         GROUP BY a.course_slug, a.kind"
-    ));
-    sql.load(conn)
+/// Per course: pre-tests and finals (count and sum), learners with both, and the sum of their
+/// changes (best final − pre-test; a pre-test is taken once, so its lowest score is its score).
+#[derive(diesel::QueryableByName)]
+struct CourseSums {
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = BigInt)]
+    pre_n: i64,
+    #[diesel(sql_type = BigInt)]
+    pre_sum: i64,
+    #[diesel(sql_type = BigInt)]
+    fin_n: i64,
+    #[diesel(sql_type = BigInt)]
+    fin_sum: i64,
+    #[diesel(sql_type = BigInt)]
+    paired: i64,
+    #[diesel(sql_type = BigInt)]
+    change: i64,
 }
 
-/// Per course: learners with both tests, and the sum of (best final − pre-test). A pre-test is
-/// taken once, so its lowest score is its score.
-fn changes(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<Sums>> {
+/// The sums per course up to the end of `as_of`, from the score facts: learners whose last
+/// attempt is on or before that day are read from their facts; the few with attempts after it
+/// are summed again from their attempts, counting only those submitted by then.
+fn course_sums(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<CourseSums>> {
     let mut sql = Sql::for_conn(conn);
+    let (d, d2) = (sql.p(Bind::Date(as_of)), sql.p(Bind::Date(as_of)));
     let end = sql.p(Bind::Time(day_end(as_of)));
-    let end2 = sql.p(Bind::Time(day_end(as_of)));
-    let (join, filter) = scope_filter(&mut sql, scope, "f");
+    let (join, filter) = scope_filter(&mut sql, scope, "sf");
+    let (join2, filter2) = scope_filter(&mut sql, scope, "sf");
+    let sums = super::facts::score_sums("a.");
     sql.push(&format!(
-        "SELECT f.course_slug AS slug, 'change' AS kind, COUNT(*) AS n, \
-                SUM(f.best - p.first) AS total \
-         FROM (SELECT user_id, course_slug, MAX(score) AS best FROM attempts \
-               WHERE kind = 'final' AND score IS NOT NULL AND submitted_at < {end} \
-               GROUP BY user_id, course_slug) f \
-         JOIN (SELECT user_id, course_slug, MIN(score) AS first FROM attempts \
-               WHERE kind = 'pretest' AND score IS NOT NULL AND submitted_at < {end2} \
-               GROUP BY user_id, course_slug) p \
-           ON p.user_id = f.user_id AND p.course_slug = f.course_slug{join} \
-         WHERE 1 = 1{filter} \
-         GROUP BY f.course_slug"
+        "SELECT slug, CAST(SUM(pre_n) AS BIGINT) AS pre_n, CAST(SUM(pre_sum) AS BIGINT) AS pre_sum, \
+                CAST(SUM(fin_n) AS BIGINT) AS fin_n, CAST(SUM(fin_sum) AS BIGINT) AS fin_sum, \
+                CAST(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paired, \
+                CAST(COALESCE(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN fin_best - pre_min END), 0) \
+                     AS BIGINT) AS change \
+         FROM ( \
+           SELECT sf.course_slug AS slug, sf.pre_n, sf.pre_sum, sf.pre_min, sf.fin_n, sf.fin_sum, \
+                  sf.fin_best \
+           FROM score_facts sf{join} WHERE sf.last_day <= {d}{filter} \
+           UNION ALL \
+           SELECT a.course_slug, {sums} \
+           FROM score_facts sf{join2} \
+           JOIN attempts a ON a.user_id = sf.user_id AND a.course_slug = sf.course_slug \
+           WHERE sf.last_day > {d2}{filter2} AND a.kind IN ('pretest', 'final') \
+             AND a.score IS NOT NULL AND a.submitted_at < {end} \
+           GROUP BY a.user_id, a.course_slug \
+         ) t GROUP BY slug"
     ));
     sql.load(conn)
 }
@@ -173,17 +175,13 @@ pub fn build(
     // slug -> (pretests, pretest total, finals, final total, both, change total)
     let mut per: BTreeMap<String, [i64; 6]> = BTreeMap::new();
     let mut per_kind = [0i64; 2];
-    for s in totals(conn, as_of, scope)? {
-        let e = per.entry(s.slug).or_default();
-        let (i, k) = if s.kind == "pretest" { (0, 0) } else { (2, 1) };
-        e[i] = s.n;
-        e[i + 1] = s.total.unwrap_or(0);
-        per_kind[k] += s.n;
-    }
-    for s in changes(conn, as_of, scope)? {
-        let e = per.entry(s.slug).or_default();
-        e[4] = s.n;
-        e[5] = s.total.unwrap_or(0);
+    for s in course_sums(conn, as_of, scope)? {
+        per_kind[0] += s.pre_n;
+        per_kind[1] += s.fin_n;
+        per.insert(
+            s.slug,
+            [s.pre_n, s.pre_sum, s.fin_n, s.fin_sum, s.paired, s.change],
+        );
     }
     let course_rows = per
         .into_iter()

@@ -30,6 +30,34 @@ pub struct Sql {
     binds: Vec<Bind>,
 }
 
+/// Binds `$sql`'s values to its text for one backend and calls `$f(query, conn)`.
+macro_rules! bound {
+    ($sql:expr, $backend:ty, $c:expr, $f:ident) => {{
+        let mut q = diesel::sql_query($sql.text).into_boxed::<$backend>();
+        for b in $sql.binds {
+            q = match b {
+                Bind::Text(v) => q.bind::<Text, _>(v),
+                Bind::Int(v) => q.bind::<Integer, _>(v),
+                Bind::BigInt(v) => q.bind::<BigInt, _>(v),
+                Bind::Date(v) => q.bind::<Date, _>(v),
+                Bind::Time(v) => q.bind::<Timestamp, _>(v),
+            };
+        }
+        $f(q, $c)
+    }};
+}
+
+/// The same for the connection's backend: the boxed query's type differs between them.
+macro_rules! bind_and {
+    ($sql:expr, $conn:expr, $f:ident) => {{
+        let sql = $sql;
+        match $conn {
+            DbConn::Sqlite(c) => bound!(sql, Sqlite, c, $f),
+            DbConn::Pg(c) => bound!(sql, Pg, c, $f),
+        }
+    }};
+}
+
 impl Sql {
     pub fn for_conn(conn: &DbConn) -> Sql {
         Sql {
@@ -46,6 +74,30 @@ impl Sql {
         } else {
             format!("substr({x}, 1, 7)")
         }
+    }
+
+    /// The date of a timestamp or date expression.
+    pub fn day_of(&self, x: &str) -> String {
+        if self.pg {
+            format!("CAST({x} AS DATE)")
+        } else {
+            format!("date({x})")
+        }
+    }
+
+    /// The month of a timestamp or date expression as a number: year × 12 + month.
+    pub fn month_number(&self, x: &str) -> String {
+        if self.pg {
+            format!("CAST(EXTRACT(YEAR FROM {x}) * 12 + EXTRACT(MONTH FROM {x}) AS INTEGER)")
+        } else {
+            format!(
+                "(CAST(substr({x}, 1, 4) AS INTEGER) * 12 + CAST(substr({x}, 6, 2) AS INTEGER))"
+            )
+        }
+    }
+
+    pub fn is_pg(&self) -> bool {
+        self.pg
     }
 
     /// Binds a value and returns its placeholder.
@@ -98,33 +150,31 @@ impl Sql {
         out
     }
 
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    pub fn execute(self, conn: &mut DbConn) -> QueryResult<usize> {
+        let started = std::time::Instant::now();
+        let head: String = self.text.chars().take(60).collect();
+        let out = bind_and!(self, conn, execute);
+        tracing::debug!(millis = started.elapsed().as_millis() as u64, sql = %head, "report statement");
+        out
+    }
+
     fn load_inner<R>(self, conn: &mut DbConn) -> QueryResult<Vec<R>>
     where
         R: diesel::deserialize::QueryableByName<Sqlite>
             + diesel::deserialize::QueryableByName<Pg>
             + 'static,
     {
-        // The same binding for each backend: the boxed query's type differs between them.
-        macro_rules! bound {
-            ($backend:ty, $conn:expr) => {{
-                let mut q = diesel::sql_query(self.text).into_boxed::<$backend>();
-                for b in self.binds {
-                    q = match b {
-                        Bind::Text(v) => q.bind::<Text, _>(v),
-                        Bind::Int(v) => q.bind::<Integer, _>(v),
-                        Bind::BigInt(v) => q.bind::<BigInt, _>(v),
-                        Bind::Date(v) => q.bind::<Date, _>(v),
-                        Bind::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                run(q, $conn)
-            }};
-        }
-        match conn {
-            DbConn::Sqlite(c) => bound!(Sqlite, c),
-            DbConn::Pg(c) => bound!(Pg, c),
-        }
+        bind_and!(self, conn, run)
     }
+}
+
+fn execute<Q, C>(q: Q, conn: &mut C) -> QueryResult<usize>
+where
+    Q: diesel::RunQueryDsl<C> + diesel::query_dsl::methods::ExecuteDsl<C>,
+    C: diesel::Connection,
+{
+    diesel::RunQueryDsl::execute(q, conn)
 }
 
 fn run<'a, Q, C, R>(q: Q, conn: &mut C) -> QueryResult<Vec<R>>

@@ -6,9 +6,9 @@
 //!
 //! A person counts at the end of day D when they hold, at that instant, a valid certificate of
 //! a course the goal names (any of them, or all of them), or a confirmation dated D or
-//! earlier. Most holders were never revoked: they count from their first valid certificate
-//! on, which SQL aggregates. The few with a certificate revoked before the report date are
-//! counted exactly, certificate by certificate, in Rust.
+//! earlier. Most holders were never revoked: they count from their first certificate on, which
+//! the report's facts hold (see `facts`) and SQL aggregates. The few with a revoked
+//! certificate of the goal are counted exactly, certificate by certificate, in Rust.
 
 use std::collections::{HashMap, HashSet};
 
@@ -66,9 +66,9 @@ struct Row {
     sex: i32,
     #[diesel(sql_type = Integer)]
     assisted: i32,
-    /// `YYYY-MM` of the moment the people start counting.
-    #[diesel(sql_type = Nullable<Text>)]
-    month: Option<String>,
+    /// The month the people start counting in, as year × 12 + month.
+    #[diesel(sql_type = Integer)]
+    month: i32,
     /// 1 when that moment is at or after the day 30 days before the report date.
     #[diesel(sql_type = Integer)]
     late: i32,
@@ -89,11 +89,6 @@ fn month_number(date: NaiveDate) -> i32 {
     date.year() * 12 + date.month() as i32
 }
 
-fn parse_month(text: &str) -> Option<i32> {
-    let (y, m) = text.split_once('-')?;
-    Some(y.parse::<i32>().ok()? * 12 + m.get(..2)?.parse::<i32>().ok()?)
-}
-
 /// What each boundary date is; `before` is the day 30 days before the report date.
 fn boundaries(bounds: &[NaiveDate], before: NaiveDate) -> Vec<Boundary> {
     bounds
@@ -110,7 +105,7 @@ fn boundaries(bounds: &[NaiveDate], before: NaiveDate) -> Vec<Boundary> {
 
 fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, bounds: &[Boundary]) {
     for r in rows {
-        let month = r.month.as_deref().and_then(parse_month).unwrap_or(i32::MIN);
+        let month = r.month;
         let Some(tally) = usize::try_from(r.goal)
             .ok()
             .and_then(|g| tallies.get_mut(g))
@@ -140,7 +135,8 @@ fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, bounds: &[Boundary]) {
 /// A certificate's course, issue and revocation times.
 type CertRow = (String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>);
 
-/// Holders with a certificate revoked before the report date, counted one by one.
+/// Holders with a revoked certificate of the goal (whenever it was revoked), counted one by
+/// one: the facts leave them out.
 fn revoked_holders(
     conn: &mut DbConn,
     goal: &Goal,
@@ -153,8 +149,7 @@ fn revoked_holders(
     let end = day_end(as_of);
     let ids: Vec<i64> = certificates::table
         .filter(certificates::course_slug.eq_any(slugs))
-        .filter(certificates::revoked_at.lt(end))
-        .filter(certificates::issued_at.lt(end))
+        .filter(certificates::revoked_at.is_not_null())
         .select(certificates::user_id)
         .distinct()
         .load(conn)?;
