@@ -79,6 +79,32 @@ fn bench(engine: &str, database_url: &str, scale: &Scale, runs: usize, target_ms
         generated.summary()
     );
 
+    // The report's facts: built once from everything, then kept current learner by learner.
+    let t = Instant::now();
+    let built = hocvuso::reports::facts::refresh(&mut conn, &plan.goals).unwrap();
+    println!(
+        "{engine:<10} {:<4} facts built from everything in {:.2} s (rebuilt: {})",
+        scale.name,
+        t.elapsed().as_secs_f64(),
+        built.rebuilt
+    );
+    let one_in = 100;
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "INSERT INTO report_dirty (user_id) SELECT id FROM users WHERE id % {one_in} = 0"
+        )),
+        &mut *conn,
+    )
+    .unwrap();
+    let t = Instant::now();
+    let done = hocvuso::reports::facts::refresh(&mut conn, &plan.goals).unwrap();
+    println!(
+        "{engine:<10} {:<4} facts of {} changed learners (1 in {one_in}) refreshed in {:.1} ms",
+        scale.name,
+        done.learners,
+        ms(t.elapsed())
+    );
+
     let (report, times) = time(runs, || {
         make_parallel(&pool, &plan, &all_courses, as_of(), &Scope::All).expect("report builds")
     });

@@ -44,6 +44,7 @@ impl Application {
         )?;
         tracing::info!(mail = %mailer.describe(), database = ?db::Backend::from_url(&settings.database_url), "starting");
         let library = Arc::new(Library::load(&settings.courses_dir));
+        refresh_report_facts(&pool, &library);
         let cert_keys = crate::certificates::CertKeys::derive(&keys)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("Failed to bind {}:{}", settings.host, settings.port))?;
@@ -140,6 +141,31 @@ pub fn ensure_first_admin(pool: &Pool, login: &str) -> anyhow::Result<Option<Str
         Err(CreateError::Taken) => Ok(None),
         Err(CreateError::Db(e)) => Err(e.into()),
     }
+}
+
+/// Brings the report's facts up to date in the background, so that the first report after a
+/// deployment or a new plan does not wait for a rebuild (a city's takes minutes).
+fn refresh_report_facts(pool: &Pool, library: &Library) {
+    let Some(plan) = library.get().plan.clone() else {
+        return;
+    };
+    let pool = pool.clone();
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let done = pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut c| Ok(crate::reports::facts::refresh(&mut c, &plan.goals)?));
+        match done {
+            Ok(r) => tracing::info!(
+                rebuilt = r.rebuilt,
+                learners = r.learners,
+                millis = started.elapsed().as_millis() as u64,
+                "report facts up to date"
+            ),
+            Err(e) => tracing::warn!(error = %e, "report facts not refreshed"),
+        }
+    });
 }
 
 /// Reloads the courses when the process gets SIGHUP (`kill -HUP <pid>`).

@@ -264,20 +264,20 @@ fn insert_goal_facts(
     if parts.is_empty() {
         return Ok(0);
     }
-    let day = sql.day_of("g.v");
+    let (day, month) = (sql.day_number("g.v"), sql.month_number("g.v"));
     ctes.push(format!(
         "g AS ({}), \
-         p AS (SELECT g.user_id, g.goal, {day} AS from_day, {PERSON} FROM g \
+         p AS (SELECT g.user_id, g.goal, {day} AS from_day, {month} AS from_month, {PERSON} \
+               FROM g \
                JOIN users u ON u.id = g.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
                WHERE g.v IS NOT NULL)",
         parts.join(" UNION ALL ")
     ));
     let (member, unit) = placement(&mut sql, goals);
-    let month = sql.month_number("from_day");
     sql.push(&format!(
         "INSERT INTO report_facts \
            (user_id, goal, unit_id, grp, birth_year, sex, assisted, from_day, from_month) \
-         WITH {} SELECT user_id, goal, {unit}, grp, birth_year, sex, assisted, from_day, {month} \
+         WITH {} SELECT user_id, goal, {unit}, grp, birth_year, sex, assisted, from_day, from_month \
          FROM p WHERE {member}",
         ctes.join(", ")
     ));
@@ -288,7 +288,7 @@ fn insert_goal_facts(
 fn insert_score_facts(conn: &mut DbConn, ids: Option<&[i64]>) -> diesel::QueryResult<usize> {
     let mut sql = Sql::for_conn(conn);
     let chunk = only(&mut sql, ids, "user_id");
-    let day = sql.day_of("MAX(submitted_at)");
+    let day = sql.day_number("MAX(submitted_at)");
     let sums = score_sums("");
     sql.push(&format!(
         "INSERT INTO score_facts \

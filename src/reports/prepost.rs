@@ -107,10 +107,13 @@ struct CourseSums {
 
 /// The sums per course up to the end of `as_of`, from the score facts: learners whose last
 /// attempt is on or before that day are read from their facts; the few with attempts after it
-/// are summed again from their attempts, counting only those submitted by then.
+/// are summed again from their attempts, counting only those submitted by then. (`+last_day`
+/// keeps SQLite from reading nearly the whole table through the `last_day` index, which is
+/// there for the few recent learners.)
 fn course_sums(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<CourseSums>> {
     let mut sql = Sql::for_conn(conn);
-    let (d, d2) = (sql.p(Bind::Date(as_of)), sql.p(Bind::Date(as_of)));
+    let day = super::sql::day_number(as_of);
+    let (d, d2) = (sql.p(Bind::Int(day)), sql.p(Bind::Int(day)));
     let end = sql.p(Bind::Time(day_end(as_of)));
     let (join, filter) = scope_filter(&mut sql, scope, "sf");
     let (join2, filter2) = scope_filter(&mut sql, scope, "sf");
@@ -124,7 +127,7 @@ fn course_sums(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResul
          FROM ( \
            SELECT sf.course_slug AS slug, sf.pre_n, sf.pre_sum, sf.pre_min, sf.fin_n, sf.fin_sum, \
                   sf.fin_best \
-           FROM score_facts sf{join} WHERE sf.last_day <= {d}{filter} \
+           FROM score_facts sf{join} WHERE +sf.last_day <= {d}{filter} \
            UNION ALL \
            SELECT a.course_slug, {sums} \
            FROM score_facts sf{join2} \

@@ -12,6 +12,13 @@ use diesel::sqlite::Sqlite;
 
 use crate::db::DbConn;
 
+/// A date as days since 1970-01-01, as [`Sql::day_number`] counts them.
+pub fn day_number(date: NaiveDate) -> i32 {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .map(|epoch| (date - epoch).num_days() as i32)
+        .unwrap_or_default()
+}
+
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
 pub enum Bind {
@@ -76,12 +83,12 @@ impl Sql {
         }
     }
 
-    /// The date of a timestamp or date expression.
-    pub fn day_of(&self, x: &str) -> String {
+    /// The day of a timestamp or date expression, counted in days since 1970-01-01.
+    pub fn day_number(&self, x: &str) -> String {
         if self.pg {
-            format!("CAST({x} AS DATE)")
+            format!("(CAST({x} AS DATE) - DATE '1970-01-01')")
         } else {
-            format!("date({x})")
+            format!("CAST(julianday(date({x})) - 2440587.5 AS INTEGER)")
         }
     }
 

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::compute::Scope;
 use super::plan::{Counts, Goal};
-use super::sql::{Bind, Sql};
+use super::sql::{Bind, Sql, day_number};
 
 const GROUP_BY: &str = "GROUP BY goal, unit_id, grp, band, sex, assisted, month, late";
 
@@ -61,6 +61,11 @@ fn unmatched_branch(
 
 /// One query for every goal: the facts counted at the report date (adults 18 or more in its
 /// year), grouped by what the breakdowns tell apart, and the unmatched confirmations.
+///
+/// PostgreSQL groups the facts itself (in parallel on a city's millions). SQLite returns them
+/// one row per person (`n` = 1) for `tally` to add up: SQLite groups through a temporary
+/// b-tree, which took 100 ms for a ward's 64 thousand facts, against 30 ms read and added in
+/// Rust.
 pub fn all_goals(
     sql: &mut Sql,
     goals: &[Goal],
@@ -69,7 +74,10 @@ pub fn all_goals(
 ) -> String {
     let year = as_of.year();
     let band = band(sql, year);
-    let (d, b) = (sql.p(Bind::Date(as_of)), sql.p(Bind::Date(before)));
+    let (d, b) = (
+        sql.p(Bind::Int(day_number(as_of))),
+        sql.p(Bind::Int(day_number(before))),
+    );
     let adult_goals: Vec<String> = goals
         .iter()
         .enumerate()
@@ -89,10 +97,15 @@ pub fn all_goals(
         Scope::All => String::new(),
         Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
     };
+    let (n, group_by) = if sql.is_pg() {
+        ("COUNT(*)", GROUP_BY)
+    } else {
+        ("1", "")
+    };
     let mut branches = vec![format!(
         "SELECT goal, unit_id, grp, {band} AS band, sex, assisted, from_month AS month, \
-                CASE WHEN from_day > {b} THEN 1 ELSE 0 END AS late, COUNT(*) AS n \
-         FROM report_facts WHERE from_day <= {d}{adults}{in_scope} {GROUP_BY}"
+                CASE WHEN from_day > {b} THEN 1 ELSE 0 END AS late, {n} AS n \
+         FROM report_facts WHERE from_day <= {d}{adults}{in_scope} {group_by}"
     )];
     for (n, g) in goals.iter().enumerate() {
         if let Counts::Confirmation(kind) = &g.counts {

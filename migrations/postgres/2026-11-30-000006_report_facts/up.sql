@@ -14,7 +14,8 @@ CREATE TABLE report_facts (
     birth_year INTEGER NOT NULL,
     sex SMALLINT NOT NULL,
     assisted SMALLINT NOT NULL,
-    from_day DATE NOT NULL,
+    -- Days since 1970-01-01 (integers compare and group fastest); the month as year × 12 + month.
+    from_day INTEGER NOT NULL,
     from_month INTEGER NOT NULL,
     PRIMARY KEY (user_id, goal)
 );
@@ -29,7 +30,8 @@ CREATE TABLE score_facts (
     fin_n BIGINT NOT NULL,
     fin_sum BIGINT NOT NULL,
     fin_best INTEGER,
-    last_day DATE NOT NULL,
+    -- The day of the last attempt, in days since 1970-01-01.
+    last_day INTEGER NOT NULL,
     PRIMARY KEY (user_id, course_slug)
 );
 CREATE INDEX score_facts_last_day ON score_facts (last_day);

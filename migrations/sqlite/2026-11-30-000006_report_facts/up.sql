@@ -13,7 +13,8 @@ CREATE TABLE report_facts (
     birth_year INTEGER NOT NULL,
     sex INTEGER NOT NULL,
     assisted INTEGER NOT NULL,
-    from_day DATE NOT NULL,
+    -- Days since 1970-01-01 (integers compare and group fastest); the month as year × 12 + month.
+    from_day INTEGER NOT NULL,
     from_month INTEGER NOT NULL,
     PRIMARY KEY (user_id, goal)
 ) WITHOUT ROWID;
@@ -28,7 +29,8 @@ CREATE TABLE score_facts (
     fin_n BIGINT NOT NULL,
     fin_sum BIGINT NOT NULL,
     fin_best INTEGER,
-    last_day DATE NOT NULL,
+    -- The day of the last attempt, in days since 1970-01-01.
+    last_day INTEGER NOT NULL,
     PRIMARY KEY (user_id, course_slug)
 ) WITHOUT ROWID;
 CREATE INDEX score_facts_last_day ON score_facts (last_day);
