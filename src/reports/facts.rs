@@ -70,6 +70,9 @@ struct Dirty {
 /// not the ones the facts were built for. One server at a time; the others wait for it.
 pub fn refresh(conn: &mut DbConn, goals: &[Goal]) -> Result<Refreshed, diesel::result::Error> {
     let print = fingerprint(goals);
+    if up_to_date(conn, &print)? {
+        return Ok(Refreshed::default());
+    }
     crate::db::write_tx(conn, |conn| {
         if matches!(conn, DbConn::Pg(_)) {
             let mut lock = Sql::for_conn(conn);
@@ -111,6 +114,18 @@ pub fn refresh(conn: &mut DbConn, goals: &[Goal]) -> Result<Refreshed, diesel::r
             learners: ids.len(),
         })
     })
+}
+
+/// Whether the facts were built for this plan and no learner is dirty: read without taking
+/// the write lock, so that reports do not queue behind writers when nothing changed.
+fn up_to_date(conn: &mut DbConn, print: &str) -> diesel::QueryResult<bool> {
+    let mut read = Sql::for_conn(conn);
+    let f = read.p(Bind::Text(print.to_owned()));
+    read.push(&format!(
+        "SELECT fingerprint FROM report_state WHERE id = 1 AND fingerprint = {f} \
+         AND NOT EXISTS (SELECT 1 FROM report_dirty)"
+    ));
+    Ok(!read.load::<Fingerprint>(conn)?.is_empty())
 }
 
 fn rebuild_all(conn: &mut DbConn, goals: &[Goal], print: &str) -> diesel::QueryResult<()> {
@@ -312,4 +327,40 @@ pub fn score_sums(a: &str) -> String {
          SUM(CASE WHEN {a}kind = 'final' THEN {a}score ELSE 0 END) AS fin_sum, \
          MAX(CASE WHEN {a}kind = 'final' THEN {a}score END) AS fin_best"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn goal(counted: &str, counts: Counts, target: u32) -> Goal {
+        Goal {
+            number: 1,
+            title: "Mục tiêu".into(),
+            counted: counted.into(),
+            target_percent: target,
+            strictly_above: false,
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
+            counts,
+        }
+    }
+
+    #[test]
+    fn only_what_the_facts_hold_changes_the_fingerprint() {
+        let any = |l: &[&str]| Counts::AnyOf(l.iter().map(|s| s.to_string()).collect());
+        let base = fingerprint(&[goal("adults", any(&["a", "b"]), 80)]);
+        // Targets and wording are read at report time: the facts stay.
+        assert_eq!(base, fingerprint(&[goal("adults", any(&["a", "b"]), 90)]));
+        // Another course, population or rule rebuilds them.
+        assert_ne!(base, fingerprint(&[goal("adults", any(&["a"]), 80)]));
+        assert_ne!(base, fingerprint(&[goal("workers", any(&["a", "b"]), 80)]));
+        assert_ne!(
+            base,
+            fingerprint(&[goal(
+                "adults",
+                Counts::AllOf(vec!["a".into(), "b".into()]),
+                80
+            )])
+        );
+    }
 }

@@ -17,7 +17,6 @@ use serde::Serialize;
 use super::compute::Scope;
 use super::rules::day_end;
 use super::sql::{Bind, Sql};
-use crate::assessment::QuestionResult;
 use crate::content::Course;
 use crate::db::DbConn;
 
@@ -240,6 +239,15 @@ pub fn build(
     Ok(out)
 }
 
+/// What the competence figures read of a question's result (a `QuestionResult` without the
+/// answer given, which is skipped unread).
+#[derive(serde::Deserialize)]
+struct Points<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    points: u32,
+}
+
 fn add_tags(
     tags: &mut BTreeMap<String, [(u64, u64, i64); 2]>,
     by_slug: &HashMap<&str, &Arc<Course>>,
@@ -252,7 +260,7 @@ fn add_tags(
     let Some(results) = a
         .result
         .as_deref()
-        .and_then(|r| serde_json::from_str::<Vec<QuestionResult>>(r).ok())
+        .and_then(|r| serde_json::from_str::<Vec<Points>>(r).ok())
     else {
         return;
     };
@@ -261,7 +269,12 @@ fn add_tags(
             continue;
         };
         for tag in &q.tags {
-            let t = &mut tags.entry(tag.clone()).or_default()[k];
+            if !tags.contains_key(tag) {
+                tags.insert(tag.clone(), Default::default());
+            }
+            let Some(t) = tags.get_mut(tag).map(|t| &mut t[k]) else {
+                continue;
+            };
             t.0 += u64::from(r.points);
             t.1 += u64::from(crate::assessment::grade::FULL);
             t.2 += 1;
