@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::plan::{Counts, Goal};
 use super::sql::{Bind, Sql};
 use crate::db::DbConn;
+use crate::groups::Group;
 
 /// Bumped when what the facts hold changes, so that existing facts are rebuilt.
 const VERSION: &str = "facts-1";
@@ -214,7 +215,7 @@ fn placement(sql: &mut Sql, goals: &[Goal]) -> (String, String) {
             member.push_str(&format!(" WHEN {goal} THEN 1"));
             unit.push_str(&format!(" WHEN {goal} THEN home"));
         } else {
-            let group = sql.p(Bind::Text(g.counted.clone()));
+            let group = sql.p(Bind::Int(group_code(&g.counted)));
             member.push_str(&format!(
                 " WHEN {goal} THEN CASE WHEN grp = {group} THEN 1 ELSE 0 END"
             ));
@@ -227,19 +228,47 @@ fn placement(sql: &mut Sql, goals: &[Goal]) -> (String, String) {
     )
 }
 
+/// A group's code in the facts: its position in [`Group::ALL`], 4 when unknown.
+pub fn group_code(group: &str) -> i32 {
+    Group::ALL
+        .iter()
+        .position(|g| g.as_str() == group)
+        .map_or(UNKNOWN_GROUP, |i| i as i32)
+}
+
+/// The group of a code in the facts; "" when unknown.
+pub fn group_name(code: i64) -> &'static str {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| Group::ALL.get(i))
+        .map_or("", |g| g.as_str())
+}
+
+pub const UNKNOWN_GROUP: i32 = 4;
+
 /// What places and describes a person (`u` the account, `wu` its work unit): work unit, the
-/// tổ dân phố an adult is counted in, group, birth year, sex and whether a helper assisted.
-const PERSON: &str = "u.unit_id AS unit_id, \
-    COALESCE(u.residence_unit_id, CASE WHEN wu.kind = 'residential' THEN u.unit_id END) AS home, \
-    u.target_group AS grp, u.birth_year AS birth_year, \
-    CASE WHEN u.sex IN ('nam', 'male', 'm') THEN 0 \
-         WHEN u.sex IN ('nu', 'nữ', 'female', 'f') THEN 1 ELSE 2 END AS sex, \
-    CASE WHEN u.channel = 'helper' \
-         OR EXISTS (SELECT 1 FROM lesson_progress lp \
-                    WHERE lp.user_id = u.id AND lp.assisted_by IS NOT NULL) \
-         OR EXISTS (SELECT 1 FROM attempts ta \
-                    WHERE ta.user_id = u.id AND ta.assisted_by IS NOT NULL) \
-         THEN 1 ELSE 0 END AS assisted";
+/// tổ dân phố an adult is counted in, group code, birth year, sex and whether a helper
+/// assisted them.
+fn person_columns() -> String {
+    let groups: String = Group::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, g)| format!(" WHEN '{}' THEN {i}", g.as_str()))
+        .collect();
+    format!(
+        "u.unit_id AS unit_id, \
+         COALESCE(u.residence_unit_id, CASE WHEN wu.kind = 'residential' THEN u.unit_id END) AS home, \
+         CASE u.target_group{groups} ELSE {UNKNOWN_GROUP} END AS grp, u.birth_year AS birth_year, \
+         CASE WHEN u.sex IN ('nam', 'male', 'm') THEN 0 \
+              WHEN u.sex IN ('nu', 'nữ', 'female', 'f') THEN 1 ELSE 2 END AS sex, \
+         CASE WHEN u.channel = 'helper' \
+              OR EXISTS (SELECT 1 FROM lesson_progress lp \
+                         WHERE lp.user_id = u.id AND lp.assisted_by IS NOT NULL) \
+              OR EXISTS (SELECT 1 FROM attempts ta \
+                         WHERE ta.user_id = u.id AND ta.assisted_by IS NOT NULL) \
+              THEN 1 ELSE 0 END AS assisted"
+    )
+}
 
 /// Inserts the goal facts of these learners (everyone for `None`).
 fn insert_goal_facts(
@@ -280,9 +309,10 @@ fn insert_goal_facts(
         return Ok(0);
     }
     let (day, month) = (sql.day_number("g.v"), sql.month_number("g.v"));
+    let person = person_columns();
     ctes.push(format!(
         "g AS ({}), \
-         p AS (SELECT g.user_id, g.goal, {day} AS from_day, {month} AS from_month, {PERSON} \
+         p AS (SELECT g.user_id, g.goal, {day} AS from_day, {month} AS from_month, {person} \
                FROM g \
                JOIN users u ON u.id = g.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
                WHERE g.v IS NOT NULL)",

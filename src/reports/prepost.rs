@@ -110,33 +110,49 @@ struct CourseSums {
 /// keeps SQLite from reading nearly the whole table through the `last_day` index, which is
 /// there for the few recent learners.)
 fn course_sums(conn: &mut DbConn, as_of: NaiveDate, scope: &Scope) -> QueryResult<Vec<CourseSums>> {
-    let mut sql = Sql::for_conn(conn);
     let day = super::sql::day_number(as_of);
-    let (d, d2) = (sql.p(Bind::Int(day)), sql.p(Bind::Int(day)));
-    let end = sql.p(Bind::Time(day_end(as_of)));
-    let (join, filter) = scope_filter(&mut sql, scope, "sf");
-    let (join2, filter2) = scope_filter(&mut sql, scope, "sf");
-    let sums = super::facts::score_sums("a.");
-    sql.push(&format!(
-        "SELECT slug, CAST(SUM(pre_n) AS BIGINT) AS pre_n, CAST(SUM(pre_sum) AS BIGINT) AS pre_sum, \
-                CAST(SUM(fin_n) AS BIGINT) AS fin_n, CAST(SUM(fin_sum) AS BIGINT) AS fin_sum, \
-                CAST(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paired, \
-                CAST(COALESCE(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN fin_best - pre_min END), 0) \
-                     AS BIGINT) AS change \
-         FROM ( \
-           SELECT sf.course_slug AS slug, sf.pre_n, sf.pre_sum, sf.pre_min, sf.fin_n, sf.fin_sum, \
-                  sf.fin_best \
-           FROM score_facts sf{join} WHERE +sf.last_day <= {d}{filter} \
-           UNION ALL \
-           SELECT a.course_slug, {sums} \
-           FROM score_facts sf{join2} \
-           JOIN attempts a ON a.user_id = sf.user_id AND a.course_slug = sf.course_slug \
-           WHERE sf.last_day > {d2}{filter2} AND a.kind IN ('pretest', 'final') \
-             AND a.score IS NOT NULL AND a.submitted_at < {end} \
-           GROUP BY a.user_id, a.course_slug \
-         ) t GROUP BY slug"
+    let totals = "CAST(SUM(pre_n) AS BIGINT) AS pre_n, CAST(SUM(pre_sum) AS BIGINT) AS pre_sum, \
+        CAST(SUM(fin_n) AS BIGINT) AS fin_n, CAST(SUM(fin_sum) AS BIGINT) AS fin_sum, \
+        CAST(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paired, \
+        CAST(COALESCE(SUM(CASE WHEN pre_n > 0 AND fin_n > 0 THEN fin_best - pre_min END), 0) \
+             AS BIGINT) AS change";
+    // Two queries, so that PostgreSQL scans the facts in parallel (a UNION ALL would not).
+    let mut settled = Sql::for_conn(conn);
+    let d = settled.p(Bind::Int(day));
+    let (join, filter) = scope_filter(&mut settled, scope, "sf");
+    settled.push(&format!(
+        "SELECT sf.course_slug AS slug, {totals} \
+         FROM score_facts sf{join} WHERE +sf.last_day <= {d}{filter} GROUP BY sf.course_slug"
     ));
-    sql.load(conn)
+    let mut out = settled.load::<CourseSums>(conn)?;
+    let mut recent = Sql::for_conn(conn);
+    let d = recent.p(Bind::Int(day));
+    let end = recent.p(Bind::Time(day_end(as_of)));
+    let (join, filter) = scope_filter(&mut recent, scope, "sf");
+    let sums = super::facts::score_sums("a.");
+    recent.push(&format!(
+        "SELECT slug, {totals} FROM ( \
+           SELECT a.course_slug AS slug, {sums} \
+           FROM score_facts sf{join} \
+           JOIN attempts a ON a.user_id = sf.user_id AND a.course_slug = sf.course_slug \
+           WHERE sf.last_day > {d}{filter} AND a.kind IN ('pretest', 'final') \
+             AND a.score IS NOT NULL AND a.submitted_at < {end} \
+           GROUP BY a.user_id, a.course_slug) t GROUP BY slug"
+    ));
+    for r in recent.load::<CourseSums>(conn)? {
+        match out.iter_mut().find(|o| o.slug == r.slug) {
+            Some(o) => {
+                o.pre_n += r.pre_n;
+                o.pre_sum += r.pre_sum;
+                o.fin_n += r.fin_n;
+                o.fin_sum += r.fin_sum;
+                o.paired += r.paired;
+                o.change += r.change;
+            }
+            None => out.push(r),
+        }
+    }
+    Ok(out)
 }
 
 /// The answers of every `step`-th attempt of a kind.
@@ -150,13 +166,25 @@ fn answers(
     let mut sql = Sql::for_conn(conn);
     let k = sql.p(Bind::Text(kind.to_owned()));
     let end = sql.p(Bind::Time(day_end(as_of)));
-    let step = sql.p(Bind::BigInt(step));
+    let (s1, s2) = (sql.p(Bind::BigInt(step)), sql.p(Bind::BigInt(step)));
     let (join, filter) = scope_filter(&mut sql, scope, "a");
+    // The attempts whose id is a multiple of the step: PostgreSQL looks them up by id (a few
+    // thousand reads instead of a city's millions); SQLite filters a ward's table.
+    let (every, multiple) = if sql.is_pg() {
+        (
+            format!(
+                " JOIN generate_series({s1}, (SELECT COALESCE(MAX(id), 0) FROM attempts), {s2}) \
+                 AS nth(id) ON a.id = nth.id"
+            ),
+            String::new(),
+        )
+    } else {
+        (String::new(), format!(" AND a.id % {s1} = 0 AND {s2} > 0"))
+    };
     sql.push(&format!(
         "SELECT a.course_slug AS slug, a.result AS result \
-         FROM attempts a{join} \
-         WHERE a.kind = {k} AND a.score IS NOT NULL AND a.submitted_at < {end} \
-           AND a.id % {step} = 0{filter}"
+         FROM attempts a{every}{join} \
+         WHERE a.kind = {k} AND a.score IS NOT NULL AND a.submitted_at < {end}{multiple}{filter}"
     ));
     sql.load(conn)
 }

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Nullable};
 
 use super::compute::Scope;
 use super::plan::{Counts, Goal};
@@ -54,26 +54,38 @@ pub type Tally = HashMap<Key, Vec<i64>>;
 
 #[derive(QueryableByName)]
 struct Row {
-    #[diesel(sql_type = Integer)]
-    goal: i32,
     #[diesel(sql_type = Nullable<BigInt>)]
     unit_id: Option<i64>,
-    #[diesel(sql_type = Text)]
-    grp: String,
-    #[diesel(sql_type = Integer)]
-    band: i32,
-    #[diesel(sql_type = Integer)]
-    sex: i32,
-    #[diesel(sql_type = Integer)]
-    assisted: i32,
-    /// The month the people start counting in, as year × 12 + month.
-    #[diesel(sql_type = Integer)]
-    month: i32,
-    /// 1 when that moment is at or after the day 30 days before the report date.
-    #[diesel(sql_type = Integer)]
-    late: i32,
+    /// Goal, group, band, sex, assisted, late and month, packed (see `tally_sql::key`).
+    #[diesel(sql_type = BigInt)]
+    k: i64,
     #[diesel(sql_type = BigInt)]
     n: i64,
+}
+
+/// A row's key read back: (goal, key without the unit, month, late).
+fn unpack(unit: Option<i64>, k: i64) -> (usize, Key, i32, bool) {
+    let month = (k % 65_536) as i32;
+    let mut rest = k / 65_536;
+    let mut take = |n: i64| {
+        let v = rest % n;
+        rest /= n;
+        v
+    };
+    let late = take(2) == 1;
+    let channel = take(4) as u8;
+    let sex = take(4) as u8;
+    let band = take(8) as u8;
+    let group = take(8);
+    let goal = usize::try_from(rest).unwrap_or(usize::MAX);
+    let key = Key {
+        unit,
+        group: super::facts::group_name(group).to_owned(),
+        band,
+        sex,
+        channel,
+    };
+    (goal, key, month, late)
 }
 
 /// When a report boundary counts someone who starts counting in month `m`, `late` or not.
@@ -104,29 +116,24 @@ fn boundaries(bounds: &[NaiveDate], before: NaiveDate) -> Vec<Boundary> {
 }
 
 fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, bounds: &[Boundary]) {
+    // Rows come one per person on SQLite: add them up by packed key first.
+    let mut sums: HashMap<(Option<i64>, i64), i64> = HashMap::new();
     for r in rows {
-        let month = r.month;
-        let Some(tally) = usize::try_from(r.goal)
-            .ok()
-            .and_then(|g| tallies.get_mut(g))
-        else {
+        *sums.entry((r.unit_id, r.k)).or_default() += r.n;
+    }
+    for ((unit, k), n) in sums {
+        let (goal, key, month, late) = unpack(unit, k);
+        let Some(tally) = tallies.get_mut(goal) else {
             continue;
-        };
-        let key = Key {
-            unit: r.unit_id,
-            group: r.grp,
-            band: r.band as u8,
-            sex: r.sex as u8,
-            channel: r.assisted as u8,
         };
         let counts = tally.entry(key).or_insert_with(|| vec![0; bounds.len()]);
         for (c, b) in counts.iter_mut().zip(bounds) {
             let counted = match b {
                 Boundary::Month(m) => month <= *m,
-                Boundary::Before => r.late == 0,
+                Boundary::Before => !late,
             };
             if counted {
-                *c += r.n;
+                *c += n;
             }
         }
     }
@@ -250,11 +257,22 @@ pub fn goals(
     let mut sql = Sql::for_conn(conn);
     let text = tally_sql::all_goals(&mut sql, goals, (as_of, before), scope);
     sql.push(&text);
-    add_rows(&mut tallies, sql.load(conn)?, &boundaries(bounds, before));
+    let rows = sql.load(conn)?;
+    let started = std::time::Instant::now();
+    add_rows(&mut tallies, rows, &boundaries(bounds, before));
+    tracing::debug!(
+        millis = started.elapsed().as_millis() as u64,
+        "report rows added up"
+    );
+    let started = std::time::Instant::now();
     for (goal, tally) in goals.iter().zip(tallies.iter_mut()) {
         if let Counts::AnyOf(slugs) | Counts::AllOf(slugs) = &goal.counts {
             revoked_holders(conn, goal, slugs, bounds, units, tally)?;
         }
     }
+    tracing::debug!(
+        millis = started.elapsed().as_millis() as u64,
+        "revoked holders counted"
+    );
     Ok(tallies)
 }

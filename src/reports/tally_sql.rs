@@ -2,9 +2,11 @@
 //! report's facts (see `facts`). Every value is bound; only column names and the shape come
 //! from here.
 //!
-//! The query returns rows of (goal, unit, group, age band, sex, assisted, month, late,
-//! people): the month people start counting in (year × 12 + month) and `late`, whether they
-//! start at or after the day 30 days before the report date.
+//! The query returns rows of (unit, key, people). The key packs, in one integer (see [`key`]),
+//! the goal, group code, age band, sex, whether assisted, `late` (starts counting after the
+//! day 30 days before the report date) and the month people start counting in (year × 12 +
+//! month): grouping by two integers is several times cheaper than by eight columns, which
+//! matters over a city's millions of facts.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -12,7 +14,24 @@ use super::compute::Scope;
 use super::plan::{Counts, Goal};
 use super::sql::{Bind, Sql, day_number};
 
-const GROUP_BY: &str = "GROUP BY goal, unit_id, grp, band, sex, assisted, month, late";
+const GROUP_BY: &str = "GROUP BY unit_id, k";
+
+/// The packed key of a row: goal, group, band, sex, assisted and late in the high bits, the
+/// month in the low 16 (`tally::unpack` reads it back).
+fn key(
+    goal: &str,
+    grp: &str,
+    band: &str,
+    sex: &str,
+    assisted: &str,
+    late: &str,
+    month: &str,
+) -> String {
+    format!(
+        "((((((CAST({goal} AS BIGINT) * 8 + {grp}) * 8 + {band}) * 4 + {sex}) * 4 + {assisted}) \
+          * 2 + {late}) * 65536 + {month})"
+    )
+}
 
 /// The age band of a birth year in the report's year (see `rules::age_band`).
 fn band(sql: &mut Sql, year: i32) -> String {
@@ -35,7 +54,7 @@ fn unmatched_branch(
     (as_of, before): (NaiveDate, NaiveDate),
     scope: &Scope,
 ) -> String {
-    let (goal, k, d, b) = (
+    let (goal, k_kind, d, b) = (
         sql.p(Bind::Int(n as i32)),
         sql.p(Bind::Text(kind.to_owned())),
         sql.p(Bind::Date(as_of)),
@@ -46,16 +65,20 @@ fn unmatched_branch(
         Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
     };
     let month = sql.month_number("confirmed_on");
+    let late = format!("CASE WHEN confirmed_on > {b} THEN 1 ELSE 0 END");
+    let k = key(
+        &goal,
+        &super::facts::UNKNOWN_GROUP.to_string(),
+        &super::tally::BAND_UNKNOWN.to_string(),
+        &super::tally::SEX_UNKNOWN.to_string(),
+        &super::tally::UNMATCHED.to_string(),
+        &late,
+        &month,
+    );
     format!(
-        "SELECT {goal} AS goal, unit_id, '' AS grp, {band} AS band, {sex} AS sex, \
-                {channel} AS assisted, {month} AS month, \
-                CASE WHEN confirmed_on > {b} THEN 1 ELSE 0 END AS late, COUNT(*) AS n \
-         FROM confirmations \
-         WHERE kind = {k} AND user_id IS NULL AND confirmed_on <= {d}{units_in_scope} \
-         {GROUP_BY}",
-        band = super::tally::BAND_UNKNOWN,
-        sex = super::tally::SEX_UNKNOWN,
-        channel = super::tally::UNMATCHED,
+        "SELECT unit_id, {k} AS k, COUNT(*) AS n FROM confirmations \
+         WHERE kind = {k2} AND user_id IS NULL AND confirmed_on <= {d}{units_in_scope} {GROUP_BY}",
+        k2 = k_kind,
     )
 }
 
@@ -102,9 +125,10 @@ pub fn all_goals(
     } else {
         ("1", "")
     };
+    let late = format!("CASE WHEN from_day > {b} THEN 1 ELSE 0 END");
+    let k = key("goal", "grp", &band, "sex", "assisted", &late, "from_month");
     let mut branches = vec![format!(
-        "SELECT goal, unit_id, grp, {band} AS band, sex, assisted, from_month AS month, \
-                CASE WHEN from_day > {b} THEN 1 ELSE 0 END AS late, {n} AS n \
+        "SELECT unit_id, {k} AS k, {n} AS n \
          FROM report_facts WHERE from_day <= {d}{adults}{in_scope} {group_by}"
     )];
     for (n, g) in goals.iter().enumerate() {

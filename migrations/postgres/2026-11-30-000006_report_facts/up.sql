@@ -10,7 +10,8 @@ CREATE TABLE report_facts (
     user_id BIGINT NOT NULL,
     goal INTEGER NOT NULL,
     unit_id BIGINT,
-    grp TEXT NOT NULL,
+    -- The learner's group: its position in groups::Group::ALL, 4 when unknown.
+    grp INTEGER NOT NULL,
     birth_year INTEGER NOT NULL,
     sex SMALLINT NOT NULL,
     assisted SMALLINT NOT NULL,
@@ -35,6 +36,10 @@ CREATE TABLE score_facts (
     PRIMARY KEY (user_id, course_slug)
 );
 CREATE INDEX score_facts_last_day ON score_facts (last_day);
+
+-- Holders with a revoked certificate, counted one by one: found without reading every
+-- certificate of a goal's courses.
+CREATE INDEX certificates_revoked ON certificates (course_slug, user_id) WHERE revoked_at IS NOT NULL;
 
 CREATE TABLE report_dirty (user_id BIGINT PRIMARY KEY);
 

@@ -9,7 +9,8 @@ CREATE TABLE report_facts (
     user_id BIGINT NOT NULL,
     goal INTEGER NOT NULL,
     unit_id BIGINT,
-    grp TEXT NOT NULL,
+    -- The learner's group: its position in groups::Group::ALL, 4 when unknown.
+    grp INTEGER NOT NULL,
     birth_year INTEGER NOT NULL,
     sex INTEGER NOT NULL,
     assisted INTEGER NOT NULL,
@@ -38,6 +39,10 @@ CREATE INDEX score_facts_last_day ON score_facts (last_day);
 -- sort every row by course first).
 CREATE INDEX score_facts_course
     ON score_facts (course_slug, last_day, pre_n, pre_sum, pre_min, fin_n, fin_sum, fin_best);
+
+-- Holders with a revoked certificate, counted one by one: found without reading every
+-- certificate of a goal's courses.
+CREATE INDEX certificates_revoked ON certificates (course_slug, user_id) WHERE revoked_at IS NOT NULL;
 
 CREATE TABLE report_dirty (user_id BIGINT PRIMARY KEY NOT NULL) WITHOUT ROWID;
 
