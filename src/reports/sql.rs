@@ -74,15 +74,6 @@ impl Sql {
         }
     }
 
-    /// `YYYY-MM` of a timestamp or date expression.
-    pub fn month_of(&self, x: &str) -> String {
-        if self.pg {
-            format!("to_char({x}, 'YYYY-MM')")
-        } else {
-            format!("substr({x}, 1, 7)")
-        }
-    }
-
     /// The day of a timestamp or date expression, counted in days since 1970-01-01.
     pub fn day_number(&self, x: &str) -> String {
         if self.pg {

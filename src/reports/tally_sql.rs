@@ -46,6 +46,14 @@ fn band(sql: &mut Sql, year: i32) -> String {
     )
 }
 
+/// ` AND unit_id IN (…)` for a scope of units; nothing for the whole ward.
+fn in_units(sql: &mut Sql, scope: &Scope) -> String {
+    match scope {
+        Scope::All => String::new(),
+        Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
+    }
+}
+
 /// The branch counting confirmations of people without an account, in the unit the file named.
 fn unmatched_branch(
     sql: &mut Sql,
@@ -60,10 +68,7 @@ fn unmatched_branch(
         sql.p(Bind::Date(as_of)),
         sql.p(Bind::Date(before)),
     );
-    let units_in_scope = match scope {
-        Scope::All => String::new(),
-        Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
-    };
+    let units_in_scope = in_units(sql, scope);
     let month = sql.month_number("confirmed_on");
     let late = format!("CASE WHEN confirmed_on > {b} THEN 1 ELSE 0 END");
     let k = key(
@@ -116,10 +121,7 @@ pub fn all_goals(
             adult_goals.join(", ")
         )
     };
-    let in_scope = match scope {
-        Scope::All => String::new(),
-        Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),
-    };
+    let in_scope = in_units(sql, scope);
     let (n, group_by) = if sql.is_pg() {
         ("COUNT(*)", GROUP_BY)
     } else {
