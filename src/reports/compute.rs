@@ -275,7 +275,7 @@ pub fn build(
     let units = load_units(conn)?;
     let populations = load_populations(conn, as_of)?;
     let bounds = Bounds::new(plan.year, as_of);
-    let tallies = tally::goals(conn, &plan.goals, &bounds.dates, &units, scope)?;
+    let tallies = tally::goals(conn, &plan.goals, &bounds.dates, scope)?;
     let ctx = GoalContext {
         units: &units,
         populations: &populations,

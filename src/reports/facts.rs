@@ -1,4 +1,4 @@
-//! The report's facts, kept per learner so a report reads two narrow tables instead of
+//! The report's facts, kept per learner so a report reads narrow tables instead of
 //! aggregating every certificate, confirmation and attempt (see the migration
 //! `report_facts`):
 //!
@@ -6,7 +6,9 @@
 //!   its population: the unit the goal places them in, what the breakdowns tell apart, and the
 //!   day they start counting (their first certificate of any of the goal's courses, the latest
 //!   of their first certificates for "all of", or their first confirmation). Holders with a
-//!   revoked certificate of the goal are left out: `tally` counts them one by one.
+//!   revoked certificate of the goal are left out of it.
+//! - `report_revoked`: for those holders, a row per certificate of the goal's courses (issue
+//!   and revocation days) with the same placement, which `tally` counts one by one.
 //! - `score_facts`: a row per (learner, course) with their pre-test and final counts, sums,
 //!   first pre-test and best final, and the day of their last attempt.
 //!
@@ -101,13 +103,14 @@ pub fn refresh(conn: &mut DbConn, goals: &[Goal]) -> Result<Refreshed, diesel::r
             .map(|d| d.user_id)
             .collect();
         for chunk in ids.chunks(CHUNK) {
-            for table in ["report_facts", "score_facts"] {
+            for table in ["report_facts", "report_revoked", "score_facts"] {
                 let mut del = Sql::for_conn(conn);
                 let list = del.id_list(chunk);
                 del.push(&format!("DELETE FROM {table} WHERE user_id IN {list}"));
                 del.execute(conn)?;
             }
             insert_goal_facts(conn, goals, Some(chunk))?;
+            insert_revoked(conn, goals, Some(chunk))?;
             insert_score_facts(conn, Some(chunk))?;
         }
         Ok(Refreshed {
@@ -132,6 +135,7 @@ fn up_to_date(conn: &mut DbConn, print: &str) -> diesel::QueryResult<bool> {
 fn rebuild_all(conn: &mut DbConn, goals: &[Goal], print: &str) -> diesel::QueryResult<()> {
     for table in [
         "report_facts",
+        "report_revoked",
         "score_facts",
         "report_dirty",
         "report_state",
@@ -141,6 +145,7 @@ fn rebuild_all(conn: &mut DbConn, goals: &[Goal], print: &str) -> diesel::QueryR
         del.execute(conn)?;
     }
     insert_goal_facts(conn, goals, None)?;
+    insert_revoked(conn, goals, None)?;
     insert_score_facts(conn, None)?;
     let mut state = Sql::for_conn(conn);
     let (f, at) = (
@@ -154,7 +159,7 @@ fn rebuild_all(conn: &mut DbConn, goals: &[Goal], print: &str) -> diesel::QueryR
     if matches!(conn, DbConn::Pg(_)) {
         // Fresh statistics, so the report's plan knows the tables' new sizes.
         let mut analyze = Sql::for_conn(conn);
-        analyze.push("ANALYZE report_facts, score_facts");
+        analyze.push("ANALYZE report_facts, report_revoked, score_facts");
         analyze.execute(conn)?;
     }
     Ok(())
@@ -270,6 +275,58 @@ fn person_columns() -> String {
     )
 }
 
+/// `gc` (goal, course), `c1` (per learner and course: first certificate, revoked ones) and
+/// `gs` (per learner and goal: first and latest first certificate, courses held, revoked
+/// ones), for these learners; `None` when no goal counts certificates.
+fn certificate_ctes(sql: &mut Sql, goals: &[Goal], ids: Option<&[i64]>) -> Option<String> {
+    let values = goal_courses(sql, goals)?;
+    let chunk = only(sql, ids, "user_id");
+    Some(format!(
+        "gc(goal, slug) AS ({values}), \
+         c1 AS (SELECT user_id, course_slug, MIN(issued_at) AS v, COUNT(revoked_at) AS r \
+                FROM certificates WHERE course_slug IN (SELECT slug FROM gc){chunk} \
+                GROUP BY user_id, course_slug), \
+         gs AS (SELECT c1.user_id, gc.goal, MIN(c1.v) AS vmin, MAX(c1.v) AS vmax, \
+                       COUNT(*) AS nv, SUM(c1.r) AS r \
+                FROM c1 JOIN gc ON gc.slug = c1.course_slug GROUP BY c1.user_id, gc.goal)"
+    ))
+}
+
+/// Inserts the certificates of these learners' goals in which they hold a revoked one
+/// (everyone for `None`), placed as in the facts.
+fn insert_revoked(
+    conn: &mut DbConn,
+    goals: &[Goal],
+    ids: Option<&[i64]>,
+) -> diesel::QueryResult<usize> {
+    let mut sql = Sql::for_conn(conn);
+    let Some(held) = certificate_ctes(&mut sql, goals, ids) else {
+        return Ok(0);
+    };
+    let person = person_columns();
+    let (member, unit) = placement(&mut sql, goals);
+    let (issued, revoked) = (
+        sql.day_number("c.issued_at"),
+        sql.day_number("c.revoked_at"),
+    );
+    sql.push(&format!(
+        "INSERT INTO report_revoked \
+           (user_id, goal, certificate_id, unit_id, grp, birth_year, sex, assisted, course_slug, \
+            issued_day, revoked_day) \
+         WITH {held}, \
+         p AS (SELECT gs.user_id, gs.goal, {person} FROM gs \
+               JOIN users u ON u.id = gs.user_id LEFT JOIN units wu ON wu.id = u.unit_id \
+               WHERE gs.r > 0), \
+         q AS (SELECT user_id, goal, {unit} AS unit_id, grp, birth_year, sex, assisted \
+               FROM p WHERE {member}) \
+         SELECT q.user_id, q.goal, c.id, q.unit_id, q.grp, q.birth_year, q.sex, q.assisted, \
+                c.course_slug, {issued}, {revoked} \
+         FROM q JOIN gc ON gc.goal = q.goal \
+         JOIN certificates c ON c.user_id = q.user_id AND c.course_slug = gc.slug"
+    ));
+    sql.execute(conn)
+}
+
 /// Inserts the goal facts of these learners (everyone for `None`).
 fn insert_goal_facts(
     conn: &mut DbConn,
@@ -279,18 +336,9 @@ fn insert_goal_facts(
     let mut sql = Sql::for_conn(conn);
     let mut ctes = Vec::new();
     let mut parts = Vec::new();
-    if let Some(values) = goal_courses(&mut sql, goals) {
-        let chunk = only(&mut sql, ids, "user_id");
+    if let Some(held) = certificate_ctes(&mut sql, goals, ids) {
         let moment = certificate_moment(&mut sql, goals);
-        ctes.push(format!(
-            "gc(goal, slug) AS ({values}), \
-             c1 AS (SELECT user_id, course_slug, MIN(issued_at) AS v, COUNT(revoked_at) AS r \
-                    FROM certificates WHERE course_slug IN (SELECT slug FROM gc){chunk} \
-                    GROUP BY user_id, course_slug), \
-             gs AS (SELECT c1.user_id, gc.goal, MIN(c1.v) AS vmin, MAX(c1.v) AS vmax, \
-                           COUNT(*) AS nv, SUM(c1.r) AS r \
-                    FROM c1 JOIN gc ON gc.slug = c1.course_slug GROUP BY c1.user_id, gc.goal)"
-        ));
+        ctes.push(held);
         parts.push(format!(
             "SELECT user_id, goal, {moment} AS v FROM gs WHERE r = 0"
         ));

@@ -130,14 +130,6 @@ pub fn needed(population: i64, target: u32, strictly_above: bool) -> i64 {
     n.min(population)
 }
 
-pub fn sex_code(sex: Option<&str>) -> &'static str {
-    match sex.map(|s| s.trim().to_lowercase()).as_deref() {
-        Some("nam" | "male" | "m") => "male",
-        Some("nữ" | "nu" | "female" | "f") => "female",
-        _ => "unknown",
-    }
-}
-
 /// The index of an age in `compute::AGE_BANDS`.
 pub fn age_band(age: i32) -> usize {
     match age {

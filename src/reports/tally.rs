@@ -10,22 +10,18 @@
 //! the report's facts hold (see `facts`) and SQL aggregates. The few with a revoked
 //! certificate of the goal are counted exactly, certificate by certificate, in Rust.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 
 use super::compute::Scope;
-use super::plan::{Counts, Goal};
-use super::rules::{
-    Cert, Holdings, PERSON_COLUMNS, PersonRow, UnitInfo, age_band, day_end, person, sex_code,
-    unit_for,
-};
+use super::plan::Goal;
+use super::rules::{Cert, Holdings, age_band};
 use super::sql::Sql;
 use super::tally_sql;
 use crate::db::DbConn;
-use crate::db::schema::{attempts, certificates, lesson_progress, users};
 
 /// Band code for people whose age is unknown (unmatched confirmations).
 pub const BAND_UNKNOWN: u8 = 4;
@@ -139,107 +135,100 @@ fn add_rows(tallies: &mut [Tally], rows: Vec<Row>, bounds: &[Boundary]) {
     }
 }
 
-/// A certificate's course, issue and revocation times.
-type CertRow = (String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>);
+/// A certificate of a holder with a revoked one, from `report_revoked`.
+#[derive(QueryableByName)]
+struct RevokedRow {
+    #[diesel(sql_type = BigInt)]
+    user_id: i64,
+    #[diesel(sql_type = Integer)]
+    goal: i32,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    unit_id: Option<i64>,
+    #[diesel(sql_type = Integer)]
+    grp: i32,
+    #[diesel(sql_type = Integer)]
+    birth_year: i32,
+    #[diesel(sql_type = Integer)]
+    sex: i32,
+    #[diesel(sql_type = Integer)]
+    assisted: i32,
+    #[diesel(sql_type = Text)]
+    course_slug: String,
+    #[diesel(sql_type = Integer)]
+    issued_day: i32,
+    #[diesel(sql_type = Nullable<Integer>)]
+    revoked_day: Option<i32>,
+}
 
-/// Holders with a revoked certificate of the goal (whenever it was revoked), counted one by
-/// one: the facts leave them out.
+/// The start of a day counted from 1970-01-01: a certificate issued (or revoked) that day
+/// counts (or stops counting) at the end of it, as its exact time would.
+fn day_start(day: i32) -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(day))))
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+}
+
+/// Holders with a revoked certificate of a goal's courses (whenever it was revoked), counted
+/// certificate by certificate with the rules of `rules::Holdings`: the facts leave them out.
 fn revoked_holders(
     conn: &mut DbConn,
-    goal: &Goal,
-    slugs: &[String],
+    goals: &[Goal],
     bounds: &[NaiveDate],
-    units: &HashMap<i64, UnitInfo>,
-    tally: &mut Tally,
+    scope: &Scope,
+    tallies: &mut [Tally],
 ) -> QueryResult<()> {
     let as_of = *bounds.last().unwrap_or(&NaiveDate::MIN);
-    let end = day_end(as_of);
-    let ids: Vec<i64> = certificates::table
-        .filter(certificates::course_slug.eq_any(slugs))
-        .filter(certificates::revoked_at.is_not_null())
-        .select(certificates::user_id)
-        .distinct()
-        .load(conn)?;
-    for chunk in ids.chunks(5_000) {
-        let rows: Vec<(PersonRow, CertRow)> = certificates::table
-            .inner_join(users::table)
-            .filter(certificates::user_id.eq_any(chunk))
-            .filter(certificates::course_slug.eq_any(slugs))
-            .filter(certificates::issued_at.lt(end))
-            .select((
-                PERSON_COLUMNS,
-                (
-                    certificates::course_slug,
-                    certificates::issued_at,
-                    certificates::revoked_at,
-                ),
-            ))
-            .load(conn)?;
-        let assisted = assisted_among(conn, chunk)?;
-        let mut people: HashMap<i64, (PersonRow, Holdings)> = HashMap::new();
-        for (p, (slug, issued, revoked)) in rows {
-            let entry = people
-                .entry(p.0)
-                .or_insert_with(|| (p, Holdings::default()));
-            entry.1.certs.push(Cert {
-                slug,
-                issued,
-                revoked,
-            });
-        }
-        for (id, (row, holdings)) in people {
-            let p = person(&row);
-            let Some(unit) = unit_for(&goal.counted, &p, as_of, units) else {
-                continue;
-            };
-            let counts: Vec<i64> = bounds
-                .iter()
-                .map(|d| i64::from(holdings.counts_at(&goal.counts, *d)))
-                .collect();
-            if counts.iter().all(|c| *c == 0) {
-                continue;
-            }
+    let mut sql = Sql::for_conn(conn);
+    let in_scope = tally_sql::in_units(&mut sql, scope);
+    sql.push(&format!(
+        "SELECT user_id, goal, unit_id, grp, birth_year, sex, assisted, course_slug, \
+                issued_day, revoked_day \
+         FROM report_revoked WHERE 1 = 1{in_scope}"
+    ));
+    // (learner, goal) -> (placement, certificates)
+    let mut people: HashMap<(i64, i32), (Key, i32, Holdings)> = HashMap::new();
+    for r in sql.load::<RevokedRow>(conn)? {
+        let entry = people.entry((r.user_id, r.goal)).or_insert_with(|| {
             let key = Key {
-                unit,
-                group: p.group.clone(),
-                band: age_band(as_of.year() - p.birth_year) as u8,
-                sex: match sex_code(p.sex.as_deref()) {
-                    "male" => MALE,
-                    "female" => FEMALE,
-                    _ => SEX_UNKNOWN,
-                },
-                channel: if p.channel == "helper" || assisted.contains(&id) {
-                    ASSISTED
-                } else {
-                    SELF
-                },
+                unit: r.unit_id,
+                group: super::facts::group_name(r.grp.into()).to_owned(),
+                band: age_band(as_of.year() - r.birth_year) as u8,
+                sex: r.sex as u8,
+                channel: r.assisted as u8,
             };
-            let total = tally.entry(key).or_insert_with(|| vec![0; bounds.len()]);
-            for (t, c) in total.iter_mut().zip(counts) {
-                *t += c;
-            }
+            (key, r.birth_year, Holdings::default())
+        });
+        entry.2.certs.push(Cert {
+            slug: r.course_slug,
+            issued: day_start(r.issued_day),
+            revoked: r.revoked_day.map(day_start),
+        });
+    }
+    for ((_, goal), (key, birth_year, holdings)) in people {
+        let Some((goal, tally)) = usize::try_from(goal)
+            .ok()
+            .and_then(|g| Some((goals.get(g)?, tallies.get_mut(g)?)))
+        else {
+            continue;
+        };
+        if goal.counted == "adults" && as_of.year() - birth_year < 18 {
+            continue;
+        }
+        let counts: Vec<i64> = bounds
+            .iter()
+            .map(|d| i64::from(holdings.counts_at(&goal.counts, *d)))
+            .collect();
+        if counts.iter().all(|c| *c == 0) {
+            continue;
+        }
+        let total = tally.entry(key).or_insert_with(|| vec![0; bounds.len()]);
+        for (t, c) in total.iter_mut().zip(counts) {
+            *t += c;
         }
     }
     Ok(())
-}
-
-/// Which of these people a helper assisted.
-fn assisted_among(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashSet<i64>> {
-    let mut out: HashSet<i64> = lesson_progress::table
-        .filter(lesson_progress::user_id.eq_any(ids))
-        .filter(lesson_progress::assisted_by.is_not_null())
-        .select(lesson_progress::user_id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    out.extend(
-        attempts::table
-            .filter(attempts::user_id.eq_any(ids))
-            .filter(attempts::assisted_by.is_not_null())
-            .select(attempts::user_id)
-            .load::<i64>(conn)?,
-    );
-    Ok(out)
 }
 
 /// The tallies of every goal of the plan, in its order, over every unit; `bounds` ascend and
@@ -248,7 +237,6 @@ pub fn goals(
     conn: &mut DbConn,
     goals: &[Goal],
     bounds: &[NaiveDate],
-    units: &HashMap<i64, UnitInfo>,
     scope: &Scope,
 ) -> QueryResult<Vec<Tally>> {
     let as_of = bounds.last().copied().unwrap_or(NaiveDate::MIN);
@@ -265,11 +253,7 @@ pub fn goals(
         "report rows added up"
     );
     let started = std::time::Instant::now();
-    for (goal, tally) in goals.iter().zip(tallies.iter_mut()) {
-        if let Counts::AnyOf(slugs) | Counts::AllOf(slugs) = &goal.counts {
-            revoked_holders(conn, goal, slugs, bounds, units, tally)?;
-        }
-    }
+    revoked_holders(conn, goals, bounds, scope, &mut tallies)?;
     tracing::debug!(
         millis = started.elapsed().as_millis() as u64,
         "revoked holders counted"

@@ -47,7 +47,7 @@ fn band(sql: &mut Sql, year: i32) -> String {
 }
 
 /// ` AND unit_id IN (…)` for a scope of units; nothing for the whole ward.
-fn in_units(sql: &mut Sql, scope: &Scope) -> String {
+pub fn in_units(sql: &mut Sql, scope: &Scope) -> String {
     match scope {
         Scope::All => String::new(),
         Scope::Units(list) => format!(" AND unit_id IN {}", sql.id_list(list)),

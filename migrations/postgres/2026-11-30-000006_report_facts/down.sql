@@ -22,7 +22,7 @@ DROP FUNCTION report_dirty_both();
 DROP FUNCTION report_dirty_old();
 DROP FUNCTION report_dirty_new();
 DROP TABLE report_state;
-DROP INDEX certificates_revoked;
+DROP TABLE report_revoked;
 DROP TABLE report_dirty;
 DROP TABLE score_facts;
 DROP TABLE report_facts;

@@ -37,9 +37,23 @@ CREATE TABLE score_facts (
 );
 CREATE INDEX score_facts_last_day ON score_facts (last_day);
 
--- Holders with a revoked certificate, counted one by one: found without reading every
--- certificate of a goal's courses.
-CREATE INDEX certificates_revoked ON certificates (course_slug, user_id) WHERE revoked_at IS NOT NULL;
+-- Holders with a revoked certificate of a goal's courses, counted certificate by certificate:
+-- a row per (learner, goal, certificate of the goal's courses) with the learner's placement as
+-- in report_facts, and the days the certificate was issued and revoked.
+CREATE TABLE report_revoked (
+    user_id BIGINT NOT NULL,
+    goal INTEGER NOT NULL,
+    certificate_id BIGINT NOT NULL,
+    unit_id BIGINT,
+    grp INTEGER NOT NULL,
+    birth_year INTEGER NOT NULL,
+    sex INTEGER NOT NULL,
+    assisted INTEGER NOT NULL,
+    course_slug TEXT NOT NULL,
+    issued_day INTEGER NOT NULL,
+    revoked_day INTEGER,
+    PRIMARY KEY (user_id, goal, certificate_id)
+);
 
 CREATE TABLE report_dirty (user_id BIGINT PRIMARY KEY);
 

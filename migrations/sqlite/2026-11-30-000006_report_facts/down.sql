@@ -14,7 +14,7 @@ DROP TRIGGER certificates_report_delete;
 DROP TRIGGER certificates_report_update;
 DROP TRIGGER certificates_report_insert;
 DROP TABLE report_state;
-DROP INDEX certificates_revoked;
+DROP TABLE report_revoked;
 DROP TABLE report_dirty;
 DROP TABLE score_facts;
 DROP TABLE report_facts;
