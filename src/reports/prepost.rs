@@ -166,20 +166,26 @@ fn answers(
     let mut sql = Sql::for_conn(conn);
     let k = sql.p(Bind::Text(kind.to_owned()));
     let end = sql.p(Bind::Time(day_end(as_of)));
-    let (s1, s2) = (sql.p(Bind::BigInt(step)), sql.p(Bind::BigInt(step)));
     let (join, filter) = scope_filter(&mut sql, scope, "a");
-    // The attempts whose id is a multiple of the step: PostgreSQL looks them up by id (a few
-    // thousand reads instead of a city's millions); SQLite filters a ward's table.
-    let (every, multiple) = if sql.is_pg() {
-        (
-            format!(
-                " JOIN generate_series({s1}, (SELECT COALESCE(MAX(id), 0) FROM attempts), {s2}) \
-                 AS nth(id) ON a.id = nth.id"
-            ),
-            String::new(),
-        )
-    } else {
-        (String::new(), format!(" AND a.id % {s1} = 0 AND {s2} > 0"))
+    // The attempts whose id is a multiple of the step (all of them for 1): PostgreSQL looks
+    // them up by id (a few thousand reads instead of a city's millions); SQLite filters a
+    // ward's table.
+    let (every, multiple) = match (step, sql.is_pg()) {
+        (..=1, _) => (String::new(), String::new()),
+        (_, true) => {
+            let (s1, s2) = (sql.p(Bind::BigInt(step)), sql.p(Bind::BigInt(step)));
+            (
+                format!(
+                    " JOIN generate_series({s1}, (SELECT COALESCE(MAX(id), 0) FROM attempts), \
+                     {s2}) AS nth(id) ON a.id = nth.id"
+                ),
+                String::new(),
+            )
+        }
+        (_, false) => {
+            let s1 = sql.p(Bind::BigInt(step));
+            (String::new(), format!(" AND a.id % {s1} = 0"))
+        }
     };
     sql.push(&format!(
         "SELECT a.course_slug AS slug, a.result AS result \
