@@ -167,10 +167,11 @@ fn answers(
     let k = sql.p(Bind::Text(kind.to_owned()));
     let end = sql.p(Bind::Time(day_end(as_of)));
     let (join, filter) = scope_filter(&mut sql, scope, "a");
-    // The attempts whose id is a multiple of the step (all of them for 1): PostgreSQL looks
-    // them up by id (a few thousand reads instead of a city's millions); SQLite filters a
-    // ward's table.
-    let (every, multiple) = match (step, sql.is_pg()) {
+    // The attempts whose id is a multiple of the step (all of them for 1). For the whole of
+    // a city PostgreSQL looks them up by id (a few thousand reads instead of millions); for a
+    // few units, whose step is small, the units' learners lead and the ids are filtered, as
+    // on SQLite.
+    let (every, multiple) = match (step, sql.is_pg() && scope.is_all()) {
         (..=1, _) => (String::new(), String::new()),
         (_, true) => {
             let (s1, s2) = (sql.p(Bind::BigInt(step)), sql.p(Bind::BigInt(step)));
